@@ -1,0 +1,1 @@
+"""notedeck.anki (being built)."""

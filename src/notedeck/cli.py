@@ -1,0 +1,73 @@
+"""The ``notedeck`` command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import Config, load_config
+from .emitters import EMITTERS, load_emitter
+from .vault import Diagnostics, Vault
+
+
+def _report(diags: Diagnostics, strict: bool, quiet_ok: bool = False) -> int:
+    for d in diags.sorted():
+        click.echo(str(d), err=False)
+    failed = diags.failed(strict)
+    if not (quiet_ok and not len(diags)):
+        click.echo(f"notedeck: {diags.summary()}" + (" (--strict: warnings fail)" if strict and diags.count("warning") else ""), err=True)
+    return 1 if failed else 0
+
+
+def load(vault_arg: str | None) -> tuple[Config, Vault]:
+    config = load_config(vault_arg)
+    return config, Vault.load(config.vault)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="notedeck")
+def main() -> None:
+    """Turn an Obsidian vault into executable notes, a MkDocs site and Anki decks.
+
+    VAULT defaults to docs_dir of ./mkdocs.yml, else ./notes.
+    """
+
+
+@main.command()
+@click.argument("vault", required=False)
+@click.option("--strict", is_flag=True, help="Warnings fail the exit code too.")
+def check(vault: str | None, strict: bool) -> None:
+    """Print the vault's diagnostics; exit 1 on errors (and warnings with --strict)."""
+    _, v = load(vault)
+    click.echo(f"notedeck: {len(v.notes)} notes, {len(v.attachments)} attachments", err=True)
+    sys.exit(_report(v.diagnostics, strict))
+
+
+@main.command()
+@click.argument("vault", required=False)
+@click.option("--out", "out", type=click.Path(file_okay=False), default="build", show_default=True,
+              help="Output folder (site/, anki/ …).")
+@click.option("--strict", is_flag=True, help="Warnings fail the exit code too.")
+def build(vault: str | None, out: str, strict: bool) -> None:
+    """Run every emitter (site, Anki decks, snippets). Nothing is written into the vault."""
+    config, v = load(vault)
+    out_dir = Path(out).resolve()
+    if out_dir == v.root or v.root in out_dir.parents:
+        click.echo(f"notedeck: --out {out} lies inside the vault; refusing to write there", err=True)
+        sys.exit(2)
+    diags = v.diagnostics
+    for name, spec in EMITTERS:
+        emit = load_emitter(spec)
+        if emit is None:
+            continue
+        if sys.stderr.isatty():
+            click.echo(f"notedeck: building {name} …", err=True)
+        emit(v, config, out_dir, diags)
+    sys.exit(_report(diags, strict))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

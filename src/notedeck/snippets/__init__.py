@@ -1,0 +1,1 @@
+"""notedeck.snippets (being built)."""

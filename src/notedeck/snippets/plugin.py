@@ -1,0 +1,1 @@
+"""pytest plugin: collects Python blocks of Markdown notes (being built)."""

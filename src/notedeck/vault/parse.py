@@ -1,0 +1,351 @@
+"""One note's text → :class:`Note` (one markdown-it pass) plus its diagnostics."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it.token import Token
+
+from .diagnostics import Diagnostic
+from .note import BlockRef, Callout, CodeBlock, Heading, Link, Note, Span, Tag
+from .slugs import slugify, unique
+from .syntax import parse_tokens
+
+_CALLOUT_RE = re.compile(r"^\[!([^\]\s]+)\]([+-]?)[ \t]*(.*)$")
+_BLOCK_ID_RE = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9][A-Za-z0-9-]*)$")
+_OPTION_RE = re.compile(r"""([A-Za-z_][\w-]*)=(?:"([^"]*)"|'([^']*)'|(\S+))|(\S+)""")
+_SIZE_RE = re.compile(r"^\s*(\d+)\s*(?:x\s*(\d+)\s*)?$")
+_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_DIRECTIVE_RE = re.compile(r"^notedeck:\s*(.+)$")
+
+
+def line_starts_of(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return starts
+
+
+def parse_info(info: str) -> tuple[str, dict[str, str], frozenset[str]]:
+    """``python title="a.py" notest`` → ("python", {"title": "a.py"}, {"notest"})."""
+    info = info.strip()
+    if info.startswith("{") and info.endswith("}"):  # ``{.python .annotate}`` (attr_list style)
+        info = info[1:-1].replace(".", " ", 1).strip()
+    lang, _, rest = info.partition(" ")
+    options: dict[str, str] = {}
+    flags: set[str] = set()
+    for m in _OPTION_RE.finditer(rest):
+        if m.group(1):
+            options[m.group(1)] = next(g for g in m.group(2, 3, 4) if g is not None)
+        elif m.group(5):
+            flags.add(m.group(5))
+    return lang.lower(), options, frozenset(flags)
+
+
+def split_wikilink(content: str) -> tuple[str, tuple[str, ...], str | None, str | None]:
+    """``target#A#B^id|alias`` → (target, headings, block, alias). ``\\|`` (tables) is a ``|``."""
+    content = content.replace("\\|", "|")
+    inner, sep, alias = content.partition("|")
+    target, _, frag = inner.partition("#")
+    headings: list[str] = []
+    block = None
+    if "^" in target and not frag:  # ``[[note^id]]`` is not Obsidian syntax, but be lenient
+        target, _, block = target.partition("^")
+    for part in frag.split("#") if frag else []:
+        part = part.strip()
+        if part.startswith("^"):
+            block = part[1:]
+        elif part:
+            headings.append(part)
+    return target.strip(), tuple(headings), (block.strip() if block else None), (alias.strip() if sep else None)
+
+
+def _plain(children: list[Token] | None) -> str:
+    """Plain text of an inline token's children, as a rendered page shows it."""
+    out: list[str] = []
+    for t in children or []:
+        if t.type in ("text", "code_inline", "math_inline", "math_inline_double"):
+            out.append(t.content)
+        elif t.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif t.type == "wikilink":
+            target, headings, block, alias = split_wikilink(t.content)
+            out.append(alias or " > ".join(p for p in (target, *headings) if p))
+        elif t.type == "tag":
+            out.append("#" + t.content)
+        elif t.type == "image":
+            out.append(_plain(t.children))
+    return "".join(out).strip()
+
+
+class _Builder:
+    def __init__(self, path: Path, rel: str, text: str) -> None:
+        self.note = Note(path=path, rel=rel, text=text, line_starts=line_starts_of(text))
+        self.diags: list[Diagnostic] = []
+        self.display = str(path)
+
+    # -- helpers
+    def span(self, meta: dict[str, Any], fallback_line: int) -> Span:
+        if "start" in meta:
+            a, b = meta["start"], meta["end"]
+            line = self.note.line_of(a)
+            return Span(a, b, line, a - self.note.line_starts[line - 1] + 1)
+        return Span(-1, -1, fallback_line, 1)
+
+    def diag(self, line: int, col: int, severity: str, code: str, message: str) -> None:
+        self.diags.append(Diagnostic(self.display, line, col, severity, code, message))  # type: ignore[arg-type]
+
+    # -- front matter
+    def front_matter(self, token: Token) -> None:
+        note = self.note
+        note.frontmatter_end = note.line_starts[token.map[1]] if token.map[1] < len(note.line_starts) else len(note.text)
+        try:
+            data = yaml.safe_load(token.content) if token.content.strip() else {}
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            line = (mark.line + 2) if mark else 1
+            col = (mark.column + 1) if mark else 1
+            problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+            self.diag(line, col, "error", "bad-frontmatter", f"invalid YAML front matter: {problem}")
+            return
+        if not isinstance(data, dict):
+            self.diag(2, 1, "error", "bad-frontmatter", f"front matter must be a mapping, not {type(data).__name__}")
+            return
+        note.frontmatter = data
+        for key in ("publish", "draft"):
+            if key in data and not isinstance(data[key], bool):
+                self.diag(2, 1, "warning", "bad-frontmatter", f"'{key}' should be true or false, got {data[key]!r}")
+        for key in ("tags", "aliases"):
+            value = data.get(key)
+            if value is None:
+                continue
+            items = re.split(r"[,\s]+", value) if (key == "tags" and isinstance(value, str)) else (
+                [value] if isinstance(value, str) else value)
+            if not isinstance(items, list) or not all(isinstance(i, (str, int, float)) for i in items):
+                self.diag(2, 1, "warning", "bad-frontmatter", f"'{key}' should be a list of strings")
+                continue
+            clean = [str(i).strip() for i in items if str(i).strip()]
+            if key == "tags":
+                note.tags.extend(Tag(t.lstrip("#")) for t in clean)
+            else:
+                note.aliases.extend(clean)
+        title = data.get("title")
+        if title is not None:
+            note.title = str(title)
+
+    # -- walk
+    def build(self) -> Note:
+        note = self.note
+        tokens = parse_tokens(note.text, note.line_starts)
+        note.tokens = tokens
+        taken: set[str] = set()
+        stack: list[Heading] = []
+        comment_depth = 0
+        quote_depth = 0
+        pending_directives: tuple[str, ...] = ()
+        directive_used = True
+        for i, tok in enumerate(tokens):
+            t = tok.type
+            if t == "front_matter":
+                self.front_matter(tok)
+            elif t == "obsidian_comment_open":
+                comment_depth += 1
+                start, end = tok.meta["start"], tok.meta["end"]
+                note.comments.append(Span(start, end, tok.map[0] + 1, 1))
+                m = _DIRECTIVE_RE.match(tok.content)
+                if m:
+                    pending_directives = tuple(m.group(1).split())
+                    directive_used = False
+                    tok.meta["directive"] = pending_directives
+                if not tok.meta.get("closed"):
+                    self.diag(tok.map[0] + 1, 1, "warning", "unclosed-comment", "'%%' comment is never closed; it hides the rest of the note")
+                continue
+            elif t == "obsidian_comment_close":
+                comment_depth -= 1
+                continue
+            elif t == "blockquote_open":
+                quote_depth += 1
+                self.callout(tokens, i, quote_depth)
+            elif t == "blockquote_close":
+                quote_depth -= 1
+            elif t == "heading_open":
+                inline = tokens[i + 1]
+                text = _plain(inline.children)
+                level = int(tok.tag[1])
+                while stack and stack[-1].level >= level:
+                    stack.pop()
+                h = Heading(level, text, unique(slugify(text), taken), tok.map[0] + 1, tuple(s.text for s in stack))
+                note.headings.append(h)
+                stack.append(h)
+            elif t == "fence":
+                self.fence(tok, i, comment_depth > 0, pending_directives if not directive_used else ())
+            elif t == "math_block" or t == "math_block_label":
+                a = note.line_starts[tok.map[0]]
+                b = note.line_starts[tok.map[1]] if tok.map[1] < len(note.line_starts) else len(note.text)
+                note.math.append(Span(a, b, tok.map[0] + 1, 1))
+            elif t == "inline":
+                self.inline(tok, tokens, i)
+            if t not in ("obsidian_comment_open", "obsidian_comment_close") and tok.nesting >= 0 and t != "inline":
+                directive_used = True
+        self.finish_headings()
+        if not note.title:
+            note.title = note.stem
+        return note
+
+    def callout(self, tokens: list[Token], i: int, depth: int) -> None:
+        if i + 2 >= len(tokens) or tokens[i + 1].type != "paragraph_open":
+            return
+        inline = tokens[i + 2]
+        first = inline.content.split("\n", 1)[0]
+        m = _CALLOUT_RE.match(first)
+        if not m:
+            return
+        open_ = tokens[i]
+        start_line, end_line = open_.map[0] + 1, open_.map[1]
+        ls = self.note.line_starts[start_line - 1]
+        le = self.note.line_starts[start_line] - 1 if start_line < len(self.note.line_starts) else len(self.note.text)
+        c = Callout(m.group(1).lower(), m.group(2), m.group(3).strip(), start_line, end_line, depth, Span(ls, le, start_line, 1))  # type: ignore[arg-type]
+        open_.meta["callout"] = c
+        self.note.callouts.append(c)
+
+    def fence(self, tok: Token, i: int, hidden: bool, directives: tuple[str, ...]) -> None:
+        note = self.note
+        lang, options, flags = parse_info(tok.info)
+        start = tok.map[0] + 1
+        end = tok.map[1]
+        closing = note.text[note.line_starts[end - 1]:note.line_starts[end] if end < len(note.line_starts) else len(note.text)].strip()
+        closed = end > start and closing.startswith(tok.markup[0] * len(tok.markup)) and not closing.strip(tok.markup[0])
+        if not closed:
+            self.diag(start, 1, "warning", "unclosed-fence", f"code fence '{tok.markup}' opened here is never closed")
+        note.code_blocks.append(CodeBlock(lang, tok.info.strip(), options, flags, tok.content, start, start + 1,
+                                          end if closed else end, tok.markup, hidden, directives, i))
+
+    def inline(self, tok: Token, tokens: list[Token], i: int) -> None:
+        note = self.note
+        line = (tok.map[0] + 1) if tok.map else 1
+        children = tok.children or []
+        for child in children:
+            ct = child.type
+            if ct in ("wikilink", "embed"):
+                target, headings, block, alias = split_wikilink(child.content)
+                link = Link(target, headings, block, alias, ct == "embed", "wiki", raw=child.markup + child.content + "]]",
+                            span=self.span(child.meta, line))
+                if link.embed and alias:
+                    m = _SIZE_RE.match(alias)
+                    if m:
+                        link.width = int(m.group(1))
+                        link.height = int(m.group(2)) if m.group(2) else None
+                child.meta["link"] = link
+                note.links.append(link)
+            elif ct in ("link_open", "image"):
+                href = child.attrGet("href" if ct == "link_open" else "src") or ""
+                link = self.markdown_link(str(href), ct == "image", child, line)
+                if link:
+                    child.meta["link"] = link
+                    note.links.append(link)
+            elif ct == "tag":
+                note.tags.append(Tag(child.content, self.span(child.meta, line)))
+            elif ct == "mark_open":
+                note.highlights.append(self.span(child.meta, line))
+            elif ct == "obsidian_comment":
+                note.comments.append(self.span(child.meta, line))
+            elif ct in ("math_inline", "math_inline_double"):
+                pass
+        self.block_id(tok, tokens, i, children)
+
+    def markdown_link(self, href: str, image: bool, tok: Token, line: int) -> Link | None:
+        from urllib.parse import unquote
+
+        if not href or _SCHEME_RE.match(href) or href.startswith("//"):
+            return None
+        path, _, frag = href.partition("#")
+        path = unquote(path.split("?", 1)[0])
+        frag = unquote(frag)
+        headings: tuple[str, ...] = ()
+        block = None
+        if frag.startswith("^"):
+            block = frag[1:]
+        elif frag:
+            headings = tuple(p for p in frag.split("#") if p)
+        alt = _plain(tok.children)
+        link = Link(path, headings, block, alt or None, image, "markdown", raw=href, span=self.span(tok.meta, line))
+        return link
+
+    def block_id(self, tok: Token, tokens: list[Token], i: int, children: list[Token]) -> None:
+        """``text ^id`` ends a paragraph/list item; ``^id`` alone names the block before it."""
+        if i == 0 or tokens[i - 1].type != "paragraph_open" or not children or children[-1].type != "text":
+            return
+        m = _BLOCK_ID_RE.search(children[-1].content)
+        if not m:
+            return
+        content = tok.content.rstrip()
+        marker = "^" + m.group(1)
+        if not content.endswith(marker):
+            return
+        note = self.note
+        start_line = tok.map[0] + 1
+        end_line = tok.map[1]
+        standalone = content == marker
+        # Position of the marker: on the paragraph's last line, at its end.
+        last = end_line - 1
+        ls = note.line_starts[last]
+        le = note.line_starts[last + 1] - 1 if last + 1 < len(note.line_starts) else len(note.text)
+        line_text = note.text[ls:le].rstrip()
+        b = ls + len(line_text)
+        a = b - len(marker)
+        if standalone:
+            prev = self._previous_block(tokens, i - 1)
+            if prev is None:
+                return
+            start_line, end_line = prev
+            a = ls + (len(note.text[ls:le]) - len(note.text[ls:le].lstrip()))
+        else:
+            while a > ls and note.text[a - 1] in " \t":
+                a -= 1
+            # inside a list item the block is the whole item
+            j = i - 2
+            if j >= 0 and tokens[j].type == "list_item_open" and tokens[j].map:
+                start_line, end_line = tokens[j].map[0] + 1, tokens[j].map[1]
+        line = note.line_of(a)
+        ref = BlockRef(m.group(1), start_line, end_line, Span(a, b, line, a - note.line_starts[line - 1] + 1), standalone)
+        tokens[i - 1].meta["block_id"] = ref
+        if m.group(1) in note.blocks:
+            self.diag(line, ref.span.col, "warning", "duplicate-block-id", f"block id ^{m.group(1)} is defined twice in this note")
+        note.blocks.setdefault(m.group(1), ref)
+        if not standalone:
+            children[-1].content = children[-1].content[: m.start()].rstrip()
+
+    def _previous_block(self, tokens: list[Token], open_index: int) -> tuple[int, int] | None:
+        level = tokens[open_index].level
+        for j in range(open_index - 1, -1, -1):
+            t = tokens[j]
+            if t.level == level and t.nesting >= 0 and t.map and t.type not in ("inline",):
+                return t.map[0] + 1, t.map[1]
+            if t.level < level:
+                return None
+        return None
+
+    def finish_headings(self) -> None:
+        hs = self.note.headings
+        last_line = len(self.note.line_starts)
+        for k, h in enumerate(hs):
+            h.end_line = last_line
+            for later in hs[k + 1:]:
+                if later.level <= h.level:
+                    h.end_line = later.line - 1
+                    break
+
+
+def parse_note(path: Path, rel: str, text: str, display: str | None = None) -> tuple[Note, list[Diagnostic]]:
+    """Parse one note. ``text`` must already have ``\\n`` line ends."""
+    b = _Builder(path, rel, text)
+    if display:
+        b.display = display
+    note = b.build()
+    return note, b.diags

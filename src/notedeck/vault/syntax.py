@@ -1,0 +1,292 @@
+"""Obsidian syntax as markdown-it-py rules, plus the parser every part of notedeck shares.
+
+Rules add tokens (``wikilink``, ``embed``, ``obsidian_comment``, ``mark_open``/``mark_close``,
+``tag``; block ``obsidian_comment_open``/``_close``) and record source positions in ``token.meta``
+through the position mapper that :func:`_inline_with_positions` installs for each inline token.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+from typing import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline.image import image as _image_rule
+from markdown_it.rules_inline.link import link as _link_rule
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+POS_KEY = "_notedeck_pos"  # env key: maps an offset in the current inline source to the file offset
+_TAG_RE = re.compile(r"#([\w\-/]+)", re.UNICODE)
+
+
+# ---------------------------------------------------------------- positions
+
+
+def _line_mapper(inline_src: str, tok_map: list[int] | None, text: str, line_starts: list[int], cell: bool,
+                 cursor: dict[int, int]) -> Callable[[int], int] | None:
+    """Map offsets of an inline token's content to offsets in the whole file."""
+    if not tok_map:
+        return None
+    content_lines = inline_src.split("\n")
+    starts_c: list[int] = []
+    starts_s: list[int] = []
+    pipes: list[list[int]] = []
+    off = 0
+    last = len(content_lines) - 1
+    for i, cl in enumerate(content_lines):
+        ln = tok_map[0] + i
+        if ln >= len(line_starts):
+            break
+        ls = line_starts[ln]
+        le = line_starts[ln + 1] - 1 if ln + 1 < len(line_starts) else len(text)
+        src_line = text[ls:le]
+        escaped: list[int] = []
+        if cell:
+            at = cursor.get(ln, 0)
+            col = src_line.find(cl, at) if cl else at
+            if col < 0 and "|" in cl:  # GFM tables unescape ``\|`` inside cells
+                col = src_line.find(cl.replace("|", "\\|"), at)
+                escaped = [i for i, ch in enumerate(cl) if ch == "|"]
+            if col >= 0:
+                cursor[ln] = col + len(cl) + len(escaped)
+        else:
+            hay = src_line.rstrip() if i == last else src_line
+            col = hay.rfind(cl) if cl else len(hay)
+        if col < 0:
+            col = max(0, len(src_line) - len(cl))
+        starts_c.append(off)
+        starts_s.append(ls + col)
+        pipes.append(escaped)
+        off += len(cl) + 1
+
+    def to_file(pos: int) -> int:
+        i = max(bisect_right(starts_c, pos) - 1, 0)
+        rel = pos - starts_c[i]
+        return starts_s[i] + rel + bisect_right(pipes[i], rel - 1)
+
+    return to_file
+
+
+def _inline_with_positions(state: StateCore) -> None:
+    """The core ``inline`` rule, but with a position mapper in ``env`` for our inline rules."""
+    text: str = state.env.get("_notedeck_text", "")
+    line_starts: list[int] = state.env.get("_notedeck_line_starts", [])
+    cursor: dict[int, int] = {}
+    in_cell = False
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open"):
+            in_cell = True
+        elif token.type in ("th_close", "td_close"):
+            in_cell = False
+        if token.type == "inline":
+            state.env[POS_KEY] = _line_mapper(token.content, token.map, text, line_starts, in_cell, cursor) if text else None
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+    state.env[POS_KEY] = None
+
+
+def file_pos(state: StateInline, pos: int) -> int | None:
+    mapper = state.env.get(POS_KEY)
+    return mapper(pos) if mapper else None
+
+
+def _record(state: StateInline, token, start: int, end: int) -> None:
+    a, b = file_pos(state, start), file_pos(state, end)
+    if a is not None and b is not None:
+        token.meta["start"], token.meta["end"] = a, b
+
+
+# ---------------------------------------------------------------- inline rules
+
+
+def _wikilink(embed: bool):
+    opener = "![[" if embed else "[["
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        pos = state.pos
+        src = state.src
+        if not src.startswith(opener, pos):
+            return False
+        begin = pos + len(opener)
+        close = src.find("]]", begin)
+        nl = src.find("\n", begin)
+        if close < 0 or (0 <= nl < close) or close == begin:
+            return False
+        if not silent:
+            token = state.push("embed" if embed else "wikilink", "", 0)
+            token.content = src[begin:close]
+            token.markup = opener
+            _record(state, token, pos, close + 2)
+        state.pos = close + 2
+        return True
+
+    return rule
+
+
+def _comment(state: StateInline, silent: bool) -> bool:
+    pos, src = state.pos, state.src
+    if not src.startswith("%%", pos):
+        return False
+    close = src.find("%%", pos + 2, state.posMax)
+    if close < 0:
+        return False
+    if not silent:
+        token = state.push("obsidian_comment", "", 0)
+        token.content = src[pos + 2:close]
+        token.markup = "%%"
+        _record(state, token, pos, close + 2)
+    state.pos = close + 2
+    return True
+
+
+def _mark(state: StateInline, silent: bool) -> bool:
+    pos, src, maximum = state.pos, state.src, state.posMax
+    if not src.startswith("==", pos) or (pos > 0 and src[pos - 1] == "="):
+        return False
+    begin = pos + 2
+    if begin >= maximum or src[begin] in " \t\n=":
+        return False
+    close = begin
+    while True:
+        close = src.find("==", close + 1, maximum)
+        if close < 0:
+            return False
+        if src[close - 1] not in " \t\n" and not src.startswith("===", close):
+            break
+    if not silent:
+        old_max = state.posMax
+        token = state.push("mark_open", "mark", 1)
+        token.markup = "=="
+        _record(state, token, pos, close + 2)
+        state.pos, state.posMax = begin, close
+        state.md.inline.tokenize(state)
+        state.posMax = old_max
+        token = state.push("mark_close", "mark", -1)
+        token.markup = "=="
+    state.pos = close + 2
+    return True
+
+
+def _tag(state: StateInline, silent: bool) -> bool:
+    pos, src = state.pos, state.src
+    if src[pos] != "#" or (pos > 0 and not src[pos - 1].isspace()):
+        return False
+    m = _TAG_RE.match(src, pos, state.posMax)
+    if not m or m.group(1).replace("/", "").isdigit() or m.group(1).startswith("/"):
+        return False
+    name = m.group(1).rstrip("/")
+    if not silent:
+        token = state.push("tag", "", 0)
+        token.content = name
+        token.markup = "#"
+        _record(state, token, pos, pos + 1 + len(name))
+    state.pos = pos + 1 + len(name)
+    return True
+
+
+def _with_span(rule):
+    """Wrap markdown-it's own link/image rule to record where the link sits in the file."""
+
+    def wrapped(state: StateInline, silent: bool) -> bool:
+        start, n = state.pos, len(state.tokens)
+        ok = rule(state, silent)
+        if ok and not silent:
+            for token in state.tokens[n:]:
+                if token.type in ("link_open", "image"):
+                    _record(state, token, start, state.pos)
+                    break
+        return ok
+
+    return wrapped
+
+
+# ---------------------------------------------------------------- block rule
+
+
+def _comment_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+    """``%%`` at the start of a block opens an Obsidian comment that ends at the next ``%%``."""
+    if state.sCount[startLine] - state.blkIndent >= 4:
+        return False
+    start = state.bMarks[startLine] + state.tShift[startLine]
+    first = state.src[start:state.eMarks[startLine]]
+    if not first.startswith("%%"):
+        return False
+    rest = first[2:]
+    inner_close = rest.find("%%")
+    if inner_close >= 0:
+        if rest[inner_close + 2:].strip():
+            return False  # ``%%x%% more text``: an inline comment inside a paragraph
+        end_line = startLine
+    else:
+        end_line = -1
+        for ln in range(startLine + 1, endLine):
+            line = state.src[state.bMarks[ln] + state.tShift[ln]:state.eMarks[ln]]
+            if "%%" in line:
+                end_line = ln
+                break
+        if end_line < 0:
+            end_line = endLine - 1  # unclosed: Obsidian hides the rest of the note
+    if silent:
+        return True
+    token = state.push("obsidian_comment_open", "", 1)
+    token.map = [startLine, end_line + 1]
+    token.markup = "%%"
+    token.content = rest[:inner_close].strip() if inner_close >= 0 else rest.strip()
+    token.meta["start"] = start
+    last = state.src[state.bMarks[end_line] + state.tShift[end_line]:state.eMarks[end_line]]
+    token.meta["closed"] = inner_close >= 0 or "%%" in last and end_line > startLine
+    close_at = last.find("%%") if end_line > startLine else -1
+    token.meta["end"] = (state.bMarks[end_line] + state.tShift[end_line] + close_at + 2) if close_at >= 0 else state.eMarks[end_line]
+    # The lines strictly between a bare ``%%`` opener and the closer are parsed as blocks, so a
+    # fence in there is found (hidden setup code) but never shown.
+    if end_line > startLine + 1 and not rest.strip():
+        old_parent, old_max = state.parentType, state.lineMax
+        state.parentType = "obsidian_comment"
+        state.lineMax = end_line if token.meta["closed"] else end_line + 1
+        state.md.block.tokenize(state, startLine + 1, state.lineMax)
+        state.parentType, state.lineMax = old_parent, old_max
+    close = state.push("obsidian_comment_close", "", -1)
+    close.markup = "%%"
+    state.line = end_line + 1
+    return True
+
+
+def obsidian_plugin(md: MarkdownIt) -> None:
+    """Add Obsidian's syntax to a markdown-it parser."""
+    md.block.ruler.before("fence", "obsidian_comment", _comment_block, {"alt": ["paragraph", "blockquote", "list"]})
+    md.inline.ruler.before("link", "wikilink", _wikilink(False))
+    md.inline.ruler.before("image", "embed", _wikilink(True))
+    md.inline.ruler.at("link", _with_span(_link_rule))
+    md.inline.ruler.at("image", _with_span(_image_rule))
+    md.inline.ruler.before("emphasis", "obsidian_comment", _comment)
+    md.inline.ruler.before("emphasis", "mark", _mark)
+    md.inline.ruler.after("obsidian_comment", "tag", _tag)
+    md.core.ruler.at("inline", _inline_with_positions)
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    """The one configured parser (CommonMark + GFM tables/strikethrough + Obsidian)."""
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.use(front_matter_plugin).use(footnote_plugin).use(tasklists_plugin)
+    md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True)
+    md.use(obsidian_plugin)
+    return md
+
+
+def parse_tokens(text: str, line_starts: list[int], env: dict | None = None):
+    """Tokens of ``text`` (already ``\\n``-normalised) with file positions in ``token.meta``."""
+    env = {} if env is None else env
+    env["_notedeck_text"] = text
+    env["_notedeck_line_starts"] = line_starts
+    tokens = parser().parse(text, env)
+    env.pop("_notedeck_text", None)
+    env.pop("_notedeck_line_starts", None)
+    return tokens
