@@ -28,11 +28,14 @@ class Diagnostic:
 
 def display_path(path: str | os.PathLike[str]) -> str:
     """``path`` relative to the working directory when it lies below it."""
-    p = Path(path)
+    absolute = os.path.abspath(path)  # not resolve(): a symlink is reported where it sits
     try:
-        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except (ValueError, OSError):
-        return str(path)
+        return Path(absolute).relative_to(os.getcwd()).as_posix()
+    except ValueError:
+        try:
+            return Path(absolute).relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            return str(path)
 
 
 @dataclass

@@ -169,6 +169,8 @@ class _Builder:
             elif t == "obsidian_comment_close":
                 comment_depth -= 1
                 continue
+            elif comment_depth and t != "fence":
+                continue  # commented-out Markdown is not part of the note (only hidden code runs)
             elif t == "blockquote_open":
                 quote_depth += 1
                 self.callout(tokens, i, quote_depth)
@@ -234,8 +236,9 @@ class _Builder:
             ct = child.type
             if ct in ("wikilink", "embed"):
                 target, headings, block, alias = split_wikilink(child.content)
-                link = Link(target, headings, block, alias, ct == "embed", "wiki", raw=child.markup + child.content + "]]",
-                            span=self.span(child.meta, line))
+                span = self.span(child.meta, line)
+                raw = note.text[span.start:span.end] if span.start >= 0 else child.markup + child.content + "]]"
+                link = Link(target, headings, block, alias, ct == "embed", "wiki", raw=raw, span=span)
                 if link.embed and alias:
                     m = _SIZE_RE.match(alias)
                     if m:

@@ -1,0 +1,146 @@
+"""The vault model on the clean fixture: every Obsidian construct, with positions and CJK."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from notedeck.vault import Vault, parse_info, parse_note, split_wikilink
+
+CLEAN = Path(__file__).parents[1] / "fixtures" / "clean"
+
+
+@pytest.fixture(scope="module")
+def vault() -> Vault:
+    return Vault.load(CLEAN, progress=False)
+
+
+def test_discovery_skips_obsidian_and_trash(vault: Vault) -> None:
+    assert set(vault.notes) == {"index.md", "深度 学习/激活函数.md", "深度 学习/梯度.md",
+                                "深度 学习/子目录/深层 笔记.md", "私密 草稿.md", "emoji 🚀 笔记!.md"}
+    assert set(vault.attachments) == {"attachments/曲线 图.png", "attachments/讲义.pdf"}
+
+
+def test_clean_vault_has_no_diagnostics(vault: Vault) -> None:
+    assert [str(d) for d in vault.diagnostics] == []
+
+
+def test_front_matter_fields(vault: Vault) -> None:
+    home = vault.notes["index.md"]
+    assert home.title == "首页"
+    assert home.aliases == ["Home", "主页"]
+    assert home.tag_names[:2] == ["入门", "flashcards/基础"]
+    act = vault.notes["深度 学习/激活函数.md"]
+    assert act.title == "激活函数"  # no title: the file name
+    assert act.tag_names == ["深度学习", "激活函数"]  # space-separated string form
+    assert vault.notes["私密 草稿.md"].private and vault.notes["emoji 🚀 笔记!.md"].private
+    assert not home.private
+    assert {n.rel for n in vault.published} == {"index.md", "深度 学习/激活函数.md", "深度 学习/梯度.md", "深度 学习/子目录/深层 笔记.md"}
+
+
+def test_every_span_covers_its_source_text(vault: Vault) -> None:
+    for note in vault.notes.values():
+        for link in note.links:
+            assert note.text[link.span.start:link.span.end] == link.raw if link.kind == "wiki" else True
+            assert note.line_of(link.span.start) == link.line
+        for span in note.highlights:
+            assert note.text[span.start:span.start + 2] == "==" and note.text[span.end - 2:span.end] == "=="
+        for span in note.comments:
+            assert note.text[span.start:span.start + 2] == "%%" and note.text[span.end - 2:span.end] == "%%"
+        for tag in note.tags:
+            if tag.span:
+                assert note.text[tag.span.start:tag.span.end] == "#" + tag.name
+
+
+def test_wikilink_forms(vault: Vault) -> None:
+    home = vault.notes["index.md"]
+    wiki = [(l.target, l.headings, l.block, l.alias, l.embed) for l in home.links if l.kind == "wiki"]
+    assert ("激活函数", (), None, "别名链接", False) in wiki
+    assert ("激活函数", ("常见函数", "ReLU（修正线性单元）"), None, None, False) in wiki
+    assert ("激活函数", (), "relu-def", None, False) in wiki
+    assert ("", ("第二节：标题, 标点！",), None, None, False) in wiki
+    assert ("激活函数", (), None, "激活", False) in wiki  # ``\|`` inside a table cell
+    sized = [l for l in home.links if l.embed and l.target == "曲线 图.png"]
+    assert [(l.width, l.height) for l in sized] == [(300, None), (200, 100)]
+    first = home.links[0]
+    assert (first.line, first.col) == (8, 23)
+
+
+def test_nothing_inside_code_is_syntax(vault: Vault) -> None:
+    home = vault.notes["index.md"]
+    raws = [l.raw for l in home.links] + [t.name for t in home.tags]
+    assert not any("不是" in r for r in raws)
+    assert all("不是" not in home.text[s.start:s.end] for s in home.highlights)
+    assert [home.text[s.start:s.end] for s in home.comments][:1] == ["%%行内注释%%"]
+
+
+def test_tags_inline_nested_and_cjk(vault: Vault) -> None:
+    home = vault.notes["index.md"]
+    inline = [(t.name, t.span.line) for t in home.tags if t.span]
+    assert inline == [("深度学习/激活", 19), ("flashcards", 19)]  # ``：#数学`` is not a tag (no space before #)
+
+
+def test_headings_anchors_keep_cjk(vault: Vault) -> None:
+    act = vault.notes["深度 学习/激活函数.md"]
+    assert [(h.level, h.text, h.anchor) for h in act.headings] == [
+        (1, "激活函数", "激活函数"), (2, "常见函数", "常见函数"), (3, "Sigmoid 函数", "sigmoid-函数"),
+        (3, "ReLU（修正线性单元）", "relu修正线性单元")]
+    relu = act.headings[3]
+    assert relu.parents == ("激活函数", "常见函数")
+    assert act.heading_by_path(("常见函数", "relu（修正线性单元）")) is relu
+    assert act.heading_by_path(("Sigmoid 函数", "ReLU（修正线性单元）")) is None  # wrong parent
+
+
+def test_block_ids(vault: Vault) -> None:
+    act = vault.notes["深度 学习/激活函数.md"]
+    b = act.blocks
+    assert (b["relu-def"].start_line, b["relu-def"].standalone) == (16, False)
+    assert act.text[b["relu-def"].span.start:b["relu-def"].span.end].strip() == "^relu-def"
+    assert (b["item-one"].start_line, b["item-one"].end_line) == (18, 18)
+    assert (b["table-id"].start_line, b["table-id"].end_line, b["table-id"].standalone) == (21, 23, True)
+
+
+def test_callouts_with_fold_title_and_nesting(vault: Vault) -> None:
+    home = vault.notes["index.md"]
+    assert [(c.type, c.fold, c.title, c.depth, c.start_line) for c in home.callouts] == [
+        ("tip", "", "自定义标题", 1, 43), ("warning", "-", "折叠的嵌套警告", 2, 46), ("faq", "+", "展开的问题", 1, 49)]
+
+
+def test_code_blocks_info_and_hidden(vault: Vault) -> None:
+    home = vault.notes["index.md"]
+    demo, hidden = home.code_blocks
+    assert (demo.lang, demo.options, demo.flags, demo.line) == ("python", {"title": "demo.py", "test": "skip"}, {"notest"}, 23)
+    assert hidden.hidden and hidden.code == "hidden_setup = 42\n"
+    deep = vault.notes["深度 学习/子目录/深层 笔记.md"]
+    assert [(c.markup, c.line, c.end_line) for c in deep.code_blocks] == [("~~~", 5, 7), ("````", 9, 13)]
+    assert '```' in deep.code_blocks[1].code
+
+
+def test_math_recorded(vault: Vault) -> None:
+    home = vault.notes["index.md"]
+    assert any("\\nabla" in home.text[s.start:s.end] for s in home.math)
+
+
+def test_directive_before_block() -> None:
+    text = "%% notedeck: skip %%\n```python\nx = 1\n```\n\n```python\ny = 2\n```\n"
+    note, diags = parse_note(Path("/v/a.md"), "a.md", text)
+    assert diags == []
+    assert [c.directives for c in note.code_blocks] == [("skip",), ()]
+
+
+def test_parse_info_and_split_wikilink() -> None:
+    assert parse_info('python title="a b.py" test=skip notest') == ("python", {"title": "a b.py", "test": "skip"}, frozenset({"notest"}))
+    assert parse_info("{.python .annotate}")[0] == "python"
+    assert split_wikilink("a#B#C|x") == ("a", ("B", "C"), None, "x")
+    assert split_wikilink("#^id") == ("", (), "id", None)
+
+
+def test_crlf_and_bom_are_normalised(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_bytes("\ufeff# 标题\r\n\r\n[[b]] ==x==\r\n".encode())
+    (tmp_path / "b.md").write_text("# b\n", encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    note = v.notes["a.md"]
+    assert [str(d) for d in v.diagnostics] == []
+    assert note.text[note.links[0].span.start:note.links[0].span.end] == "[[b]]"
+    assert note.links[0].line == 3
