@@ -21,7 +21,7 @@ def load_emitter(spec: str) -> Callable[..., None] | None:
     try:
         mod = importlib.import_module(module)
     except ModuleNotFoundError as e:
-        if e.name == module:
+        if e.name and (module == e.name or module.startswith(e.name + ".")):
             return None
         raise
     return getattr(mod, func)
