@@ -1,0 +1,32 @@
+"""README.md starts with the two set-up commands, and .ci/run runs exactly those."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from notedeck.vault import parse_note
+
+ROOT = Path(__file__).parents[2]
+
+
+def readme_commands() -> list[str]:
+    path = ROOT / "README.md"
+    readme, _ = parse_note(path, "README.md", path.read_text(encoding="utf-8"))
+    first = min((t for t in readme.tokens if t.type == "fence"), key=lambda t: t.map[0])
+    before = readme.text[: readme.line_starts[first.map[0]]]
+    assert before.strip() == "# notedeck", "the two commands must come first"
+    return [line for line in first.content.splitlines() if line.strip()]
+
+
+def test_readme_starts_with_exactly_two_commands() -> None:
+    install, test = readme_commands()
+    assert install.startswith("pip install -e '.[test]'") and "notedeck build" in install
+    assert test == "pytest"
+
+
+def test_ci_runs_the_readme_commands_verbatim() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    install, test = readme_commands()
+    assert install in ci and test in ci
+    assert ci.index(install) < ci.index(test)
+    assert "set -euo pipefail" in ci  # pytest's exit code 5 (no tests) fails the run
