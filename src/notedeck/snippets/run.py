@@ -1,0 +1,330 @@
+"""Running a note's blocks: one namespace per note, a fresh temporary working directory, and
+failures reported at the ``.md`` file's own lines.
+
+Each block is compiled with the note's path as file name and padded with blank lines, so a
+traceback frame's line *is* the note's line; the note's code lines are registered in
+:mod:`linecache` (blank elsewhere), so frames also show the code, even for fences inside list
+items or callouts whose source lines carry ``>`` or indentation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import doctest
+import io
+import linecache
+import os
+import shutil
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+from notedeck.vault import Note
+
+from .blocks import Block
+
+#: Exceptions a block may raise that are pytest outcomes, not failures of the block.
+_PASS_THROUGH: tuple[type[BaseException], ...] = (KeyboardInterrupt,)
+try:  # pytest is a dependency, but keep running a note possible without it
+    import pytest
+
+    _PASS_THROUGH += (pytest.skip.Exception, pytest.xfail.Exception, pytest.exit.Exception)
+    _FAILED: type[BaseException] | None = pytest.fail.Exception
+except ImportError:  # pragma: no cover
+    _FAILED = None
+
+
+class BlockFailure(Exception):
+    """A block failed. ``str()`` is the whole report, headed ``note.md:line: …``."""
+
+    def __init__(self, block: Block, line: int, report: str) -> None:
+        super().__init__(report)
+        self.block = block
+        self.line = line
+        self.report = report
+
+
+def use_agg() -> None:
+    """matplotlib: Agg backend (``plt.show()`` returns at once, no window, no warning)."""
+    os.environ["MPLBACKEND"] = "Agg"
+    mpl = sys.modules.get("matplotlib")
+    if mpl is not None and str(mpl.get_backend()).lower() != "agg":
+        try:
+            mpl.use("Agg", force=True)
+        except Exception:  # noqa: BLE001 - a backend switch failing must not fail the note
+            pass
+
+
+def close_figures() -> None:
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        plt.close("all")
+
+
+class _Tee(io.TextIOBase):
+    """stdout that records what a block prints and still passes it on (pytest shows it)."""
+
+    def __init__(self, other: Any) -> None:
+        self.buffer_ = io.StringIO()
+        self.other = other
+
+    def write(self, s: str) -> int:
+        self.buffer_.write(s)
+        try:
+            self.other.write(s)
+        except Exception:  # noqa: BLE001
+            pass
+        return len(s)
+
+    def flush(self) -> None:
+        with contextlib.suppress(Exception):
+            self.other.flush()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+    def getvalue(self) -> str:
+        return self.buffer_.getvalue()
+
+
+def _normalize(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.rstrip().splitlines())
+
+
+class _DoctestRunner(doctest.DocTestRunner):
+    """A doctest runner that lets pytest outcomes (a timeout's ``Failed``) stop the block."""
+
+    def report_unexpected_exception(self, out, test, example, exc_info):  # type: ignore[override]
+        exc = exc_info[1]
+        if not isinstance(exc, (Exception, SystemExit)):
+            raise exc
+        super().report_unexpected_exception(out, test, example, exc_info)
+
+
+class NoteRun:
+    """The running state of one note: its namespace and temporary working directory.
+
+    ``done`` is how many of ``blocks`` have been dealt with (run, or skipped by a mark);
+    ``failed_line`` is the fence line of the block that failed, after which nothing runs.
+    """
+
+    def __init__(self, path: Path, blocks: list[Block], display: str | None = None, line_count: int = 0) -> None:
+        self.path = path.resolve()
+        self.filename = str(self.path)
+        self.display = display or _display(self.path)
+        self.blocks = blocks
+        self.line_count = line_count or max((b.fence.end_line for b in blocks), default=0)
+        self.namespace: dict[str, Any] = {}
+        self.tmpdir: str | None = None
+        self.done = 0
+        self.failed_line: int | None = None
+        self.reset()
+
+    # -- lifecycle
+    def reset(self) -> None:
+        self.release()
+        self.namespace = {"__name__": "__main__", "__file__": self.filename, "__builtins__": __builtins__}
+        self.done = 0
+        self.failed_line = None
+        self._register_lines()
+
+    def release(self) -> None:
+        """Drop the namespace and remove the temporary directory."""
+        self.namespace = {}
+        if self.tmpdir:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+            self.tmpdir = None
+
+    def _register_lines(self) -> None:
+        lines = ["\n"] * self.line_count
+        for b in self.blocks:
+            for k, text in enumerate(b.code.splitlines()):
+                at = b.fence.code_line - 1 + k
+                if at < len(lines):
+                    lines[at] = text + "\n"
+        try:
+            st = os.stat(self.filename)
+            linecache.cache[self.filename] = (st.st_size, st.st_mtime, lines, self.filename)
+        except OSError:
+            pass
+
+    # -- running
+    def run_until(self, index: int, before_each: Callable[[Block], Any] | None = None,
+                  after_each: Callable[[Block], Any] | None = None) -> int | None:
+        """Bring the namespace to just before block ``index`` (running earlier blocks that have
+        not run in this process); the fence line of a failed earlier block, or None."""
+        if self.done > index:
+            self.reset()
+        while self.done < index and self.failed_line is None:
+            block = self.blocks[self.done]
+            if block.runs:
+                ctx = before_each(block) if before_each else None
+                try:
+                    self.run(block)
+                except BlockFailure:
+                    if not block.may_fail:
+                        self.failed_line = block.line
+                finally:
+                    if after_each:
+                        after_each(ctx)
+            self.done += 1
+        return self.failed_line
+
+    def run(self, block: Block) -> None:
+        """Run one block in the namespace; raise :class:`BlockFailure` with a report when it fails.
+        A failure (unless expected) stops the note: later blocks are not run."""
+        if self.tmpdir is None:
+            use_agg()
+            self.tmpdir = tempfile.mkdtemp(prefix="notedeck-")
+        self.done = max(self.done, block.index + 1)
+        try:
+            if block.kind == "doctest":
+                self._doctest(block)
+            else:
+                self._python(block)
+        except BlockFailure:
+            if not block.may_fail:
+                self.failed_line = block.line
+            raise
+
+    @contextlib.contextmanager
+    def _isolated(self):
+        cwd = os.getcwd()
+        stdout, stderr = sys.stdout, sys.stderr
+        os.chdir(self.tmpdir)  # type: ignore[arg-type]
+        try:
+            yield
+        finally:
+            sys.stdout, sys.stderr = stdout, stderr
+            try:
+                os.chdir(cwd)
+            except OSError:
+                os.chdir(os.path.expanduser("~"))
+
+    def _python(self, block: Block) -> None:
+        source = "\n" * (block.fence.code_line - 1) + block.code
+        try:
+            code = compile(source, self.filename, "exec", dont_inherit=True)
+        except SyntaxError as e:
+            line = e.lineno or block.fence.code_line
+            col = f":{e.offset}" if e.offset else ""
+            detail = "".join(traceback.format_exception_only(type(e), e)).replace(self.filename, self.display)
+            raise BlockFailure(block, line, f"{self.display}:{line}{col}: {type(e).__name__}: {e.msg}\n{detail}") from None
+        tee = _Tee(sys.stdout) if block.expect is not None else None
+        with self._isolated():
+            try:
+                if tee is not None:
+                    with contextlib.redirect_stdout(tee):
+                        exec(code, self.namespace)
+                else:
+                    exec(code, self.namespace)
+            except _PASS_THROUGH:
+                raise
+            except BaseException as e:  # noqa: BLE001 - sys.exit(), timeouts: fail this block only
+                raise self._failure(block, e) from None
+        if tee is not None and block.expect is not None:
+            self._check_output(block, tee.getvalue())
+
+    def _check_output(self, block: Block, actual: str) -> None:
+        expect = block.expect
+        assert expect is not None
+        if _normalize(actual) == _normalize(expect.code):
+            return
+        diff = difflib.unified_diff(_normalize(expect.code).splitlines(), _normalize(actual).splitlines(),
+                                    f"expected (output fence at {self.display}:{expect.line})", "actual stdout",
+                                    lineterm="")
+        raise BlockFailure(block, expect.line, f"{self.display}:{expect.line}: stdout of the block at line {block.line} "
+                                               f"does not match its output fence\n" + "\n".join(diff))
+
+    def _failure(self, block: Block, e: BaseException) -> BlockFailure:
+        frames = traceback.extract_tb(e.__traceback__)
+        while frames and frames[0].filename != self.filename:
+            frames.pop(0)
+        here = [f for f in frames if f.filename == self.filename]
+        line = here[-1].lineno if here and here[-1].lineno else block.fence.code_line
+        if _FAILED is not None and isinstance(e, _FAILED):
+            message = str(getattr(e, "msg", e))
+        elif isinstance(e, SystemExit):
+            message = f"SystemExit: {e.code!r} (sys.exit() in a block fails that block)"
+        else:
+            message = "".join(traceback.format_exception_only(type(e), e)).strip()
+        out = [f"{self.display}:{line}: {message}", "Traceback (most recent call last):"]
+        for f in frames:
+            name = self.display if f.filename == self.filename else _display(Path(f.filename))
+            out.append(f'  File "{name}", line {f.lineno}, in {f.name}')
+            if f.line:
+                out.append(f"    {f.line.strip()}")
+        out.append(message)
+        return BlockFailure(block, line, "\n".join(out))
+
+    def _doctest(self, block: Block) -> None:
+        name = f"{self.display}::{block.name}"
+        try:
+            test = doctest.DocTestParser().get_doctest(block.code, self.namespace, name, self.display,
+                                                       block.fence.code_line - 1)
+        except ValueError as e:
+            raise BlockFailure(block, block.fence.code_line, f"{self.display}:{block.fence.code_line}: bad doctest: {e}") from None
+        runner = _DoctestRunner(optionflags=doctest.ELLIPSIS, verbose=False)
+        out = io.StringIO()
+        with self._isolated():
+            runner.run(test, out=out.write, clear_globs=False)
+        if runner.failures:
+            report = out.getvalue()
+            line = block.fence.code_line
+            for ex in test.examples:  # the first example that failed (its line is in the report)
+                if f"line {test.lineno + ex.lineno + 1}," in report:
+                    line = test.lineno + ex.lineno + 1
+                    break
+            raise BlockFailure(block, line, f"{self.display}:{line}: doctest failed\n{report}")
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
+
+
+def parse_file(path: Path, rel: str | None = None) -> Note:
+    """Parse one note file with the vault model (raises ValueError for unreadable files)."""
+    from notedeck.vault import parse_note
+    from notedeck.vault.files import read_note_text
+
+    text, problem = read_note_text(path)
+    if text is None:
+        raise ValueError(str(problem))
+    note, _ = parse_note(path, rel or path.name, text)
+    return note
+
+
+def load_note(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Run the blocks of the note at ``path`` in order (skipped blocks not run, expected failures
+    tolerated, ``output`` fences checked) in a fresh temporary directory and return the namespace.
+
+    Raises :class:`BlockFailure` (message ``note.md:line: …``) when a block fails."""
+    from .blocks import blocks_of
+
+    p = Path(path)
+    note = parse_file(p)
+    blocks = blocks_of(note)
+    run = NoteRun(p, blocks, line_count=len(note.line_starts))
+    try:
+        for block in blocks:
+            if not block.runs:
+                continue
+            try:
+                run.run(block)
+            except BlockFailure:
+                if not block.may_fail:
+                    raise
+        return run.namespace
+    finally:
+        ns = run.namespace
+        run.tmpdir, tmp = None, run.tmpdir
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+        run.namespace = ns
