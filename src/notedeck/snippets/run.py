@@ -244,6 +244,8 @@ class NoteRun:
         frames = traceback.extract_tb(e.__traceback__)
         while frames and frames[0].filename != self.filename:
             frames.pop(0)
+        while frames and frames[-1].filename != self.filename and _is_machinery(frames[-1].filename):
+            frames.pop()  # pytest-timeout's signal handler and pytest.fail()
         here = [f for f in frames if f.filename == self.filename]
         line = here[-1].lineno if here and here[-1].lineno else block.fence.code_line
         if _FAILED is not None and isinstance(e, _FAILED):
@@ -280,6 +282,11 @@ class NoteRun:
                     line = test.lineno + ex.lineno + 1
                     break
             raise BlockFailure(block, line, f"{self.display}:{line}: doctest failed\n{report}")
+
+
+def _is_machinery(filename: str) -> bool:
+    name = Path(filename).name
+    return name == "pytest_timeout.py" or f"{os.sep}_pytest{os.sep}" in filename
 
 
 def _display(path: Path) -> str:
