@@ -1,0 +1,1 @@
+"""notedeck.site (being built)."""

@@ -1,0 +1,38 @@
+"""Small static files the plugin adds to every site (CSS for notedeck's classes, MathJax config)."""
+
+CSS_PATH = "assets/notedeck/notedeck.css"
+MATHJAX_CONFIG_PATH = "assets/notedeck/mathjax-config.js"
+
+CSS = """\
+.md-typeset .notedeck-broken { color: var(--md-code-hl-number-color, #c0392b); text-decoration: underline dotted; cursor: help; }
+.md-typeset .notedeck-private-embed { color: var(--md-default-fg-color--light); font-style: italic; }
+.md-typeset .notedeck-tag, .md-typeset a.notedeck-tag {
+  display: inline-block; padding: 0 .4em; border-radius: .8em; font-size: .85em;
+  background: var(--md-accent-fg-color--transparent); color: var(--md-accent-fg-color);
+}
+.md-typeset .admonition.embed, .md-typeset details.embed { border-color: var(--md-default-fg-color--lighter); }
+.md-typeset .embed > .admonition-title, .md-typeset .embed > summary { background: var(--md-default-fg-color--lightest); }
+.md-typeset .embed > .admonition-title::before, .md-typeset .embed > summary::before {
+  background-color: var(--md-default-fg-color--light);
+  -webkit-mask-image: var(--md-admonition-icon--quote); mask-image: var(--md-admonition-icon--quote);
+}
+.md-typeset .notedeck-backlinks { margin-top: 2.5em; padding-top: .8em; border-top: .05rem solid var(--md-default-fg-color--lightest); font-size: .9em; }
+.md-typeset .notedeck-backlinks-title { font-weight: 700; margin-bottom: .2em; }
+.md-typeset iframe.notedeck-pdf { border: .05rem solid var(--md-default-fg-color--lightest); }
+.md-typeset video.notedeck-video { max-width: 100%; }
+"""
+
+# MathJax reads arithmatex's \\( \\) and \\[ \\] output; re-typeset after Material's instant navigation.
+MATHJAX_CONFIG = """\
+window.MathJax = {
+  tex: { inlineMath: [["\\\\(", "\\\\)"]], displayMath: [["\\\\[", "\\\\]"]], processEscapes: true, processEnvironments: true },
+  options: { ignoreHtmlClass: ".*|", processHtmlClass: "arithmatex" }
+};
+if (typeof document$ !== "undefined") {
+  document$.subscribe(function () {
+    if (window.MathJax && MathJax.typesetPromise) {
+      MathJax.startup.output.clearCache(); MathJax.typesetClear(); MathJax.texReset(); MathJax.typesetPromise();
+    }
+  });
+}
+"""

@@ -1,0 +1,69 @@
+"""``notedeck build``'s site step: build the vault's MkDocs site into ``<out>/site`` (atomically)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..config import Config
+from ..vault import Diagnostics, Vault
+from .default_config import write_default_config
+
+
+def load_mkdocs_config(config_file: Path, site_dir: Path | None = None, **overrides):
+    """MkDocs' validated configuration from ``config_file`` (with ``site_dir`` overridden)."""
+    from mkdocs.config import load_config
+
+    if site_dir is not None:
+        overrides["site_dir"] = str(site_dir)
+    return load_config(str(config_file), **overrides)
+
+
+def emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> None:
+    """Build the site into ``out/site``: with the project's mkdocs.yml, else a generated default one.
+
+    The vault is never written to: the default configuration lives in a temporary folder and the site is
+    built into a temporary folder next to ``out/site`` that then replaces it.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    out = Path(out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    final = out / "site"
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out))
+    mk_logger = logging.getLogger("mkdocs")
+    old_level = mk_logger.level
+    mk_logger.setLevel(logging.ERROR)
+    try:
+        with tempfile.TemporaryDirectory(prefix="notedeck-mkdocs-") as tmp:
+            if config.mkdocs_yml is not None:
+                cfg_file = config.mkdocs_yml
+            else:
+                cfg_file = write_default_config(Path(tmp), vault.root, staging, config.site_name)
+            mk = load_mkdocs_config(cfg_file, site_dir=staging)
+            plugin = mk.plugins.get("notedeck")
+            if plugin is not None:
+                plugin.preloaded = vault
+                plugin.collect = diagnostics
+            mk.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(mk)
+            finally:
+                mk.plugins.on_shutdown()
+        if final.exists():
+            old = out / f".site-old-{os.getpid()}"
+            os.replace(final, old)
+            os.replace(staging, final)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, final)
+    except (MkDocsException, OSError) as e:
+        diagnostics.add(str(config.mkdocs_yml or vault.root), 0, 0, "error", "site-build", f"site build failed: {e}")
+    finally:
+        mk_logger.setLevel(old_level)
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)

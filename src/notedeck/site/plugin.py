@@ -1,0 +1,126 @@
+"""The MkDocs plugin ``notedeck``: a thin adapter that runs :func:`notedeck.site.transform.transform`.
+
+The vault is loaded once per build (``on_files``); each page's Markdown is then produced from the model
+in ``on_page_markdown``. Private notes (``publish: false`` / ``draft: true``) and every file the vault does
+not publish are removed from MkDocs' file list, so they have no page, nav entry or search entry.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from ..vault import Diagnostics, Vault
+from ..vault.files import SKIP_DIRS
+from . import assets
+from .transform import SiteIndex, transform
+
+log = get_plugin_logger(__name__)
+
+#: Markdown extensions the transform's output relies on (added when a mkdocs.yml lacks them).
+REQUIRED_EXTENSIONS = ("admonition", "pymdownx.details", "attr_list", "md_in_html", "footnotes", "tables",
+                       "pymdownx.tasklist", "pymdownx.arithmatex", "pymdownx.superfences")
+TAGS_PAGE_TEXT = "# 标签 · Tags\n\n<!-- material/tags -->\n"
+
+
+class NotedeckConfig(Config):
+    backlinks = c.Type(bool, default=True)
+    backlinks_title = c.Type(str, default="Linked mentions")
+    tags_page = c.Type(str, default="tags.md")  # generated (with Material's tag listing) unless the vault has it
+    site_url = c.Optional(c.Type(str))  # used by the Anki emitter for card links
+
+
+class NotedeckPlugin(BasePlugin[NotedeckConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.vault: Vault | None = None
+        self.site: SiteIndex | None = None
+        self.preloaded: Vault | None = None  # set by ``notedeck build`` (the vault is already loaded)
+        self.collect: Diagnostics | None = None  # set by ``notedeck build``: diagnostics go there, not to the log
+        self.use_directory_urls = True
+        self.tags_enabled = False
+
+    # -- configuration
+    def on_config(self, config):
+        self.use_directory_urls = bool(config.use_directory_urls)
+        names = list(config.markdown_extensions)
+        for ext in REQUIRED_EXTENSIONS:
+            if ext not in names:
+                config.markdown_extensions.append(ext)
+        mdx = config.mdx_configs
+        if ext_missing_slugify(mdx):
+            from pymdownx.slugs import slugify
+
+            mdx.setdefault("toc", {})["slugify"] = slugify(case="lower")
+            if "toc" not in config.markdown_extensions:
+                config.markdown_extensions.append("toc")
+        if assets.CSS_PATH not in config.extra_css:
+            config.extra_css.append(assets.CSS_PATH)
+        self.tags_enabled = any(name in ("tags", "material/tags") for name in config.plugins)
+        try:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" chatter on every build
+        except ImportError:  # pragma: no cover - search then indexes Chinese without segmentation
+            pass
+        return config
+
+    # -- the vault, once per build
+    def on_files(self, files: Files, config) -> Files:
+        vault = self.preloaded if self.preloaded is not None else Vault.load(config.docs_dir, progress=False)
+        self.preloaded = None if self.collect is None else self.preloaded
+        self.vault = vault
+        if self.collect is None:
+            report(vault.diagnostics)
+        for f in list(files):
+            parts = f.src_uri.split("/")
+            if any(p.startswith(".") or p in SKIP_DIRS for p in parts):
+                files.remove(f)
+            elif f.src_uri.lower().endswith(".md"):
+                note = vault.notes.get(f.src_uri)
+                if note is None or note.private:
+                    files.remove(f)
+        tags_page = None
+        if self.tags_enabled and any(n.tag_names for n in vault.published):
+            tags_page = self.config.tags_page
+            existing = vault.notes.get(tags_page)
+            if existing is None and files.get_file_from_path(tags_page) is None:
+                files.append(File.generated(config, tags_page, content=TAGS_PAGE_TEXT))
+            elif existing is not None and (existing.private or "material/tags" not in existing.text):
+                tags_page = None  # the vault's own tags.md has no listing to link to
+        for path, content in ((assets.CSS_PATH, assets.CSS), (assets.MATHJAX_CONFIG_PATH, assets.MATHJAX_CONFIG)):
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=content))
+        self.site = SiteIndex.build(vault, use_directory_urls=self.use_directory_urls, tags_page=tags_page,
+                                    backlinks_title=self.config.backlinks_title)
+        return files
+
+    # -- each page
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        if self.vault is None or self.site is None:
+            return markdown
+        note = self.vault.notes.get(page.file.src_uri)
+        if note is None or note.private:
+            return markdown
+        if note.tag_names:
+            page.meta["tags"] = note.tag_names
+        if "title" not in page.meta and not any(h.level == 1 for h in note.headings):
+            page.meta["title"] = note.title
+        return transform(note, self.site, backlinks=self.config.backlinks)
+
+
+def ext_missing_slugify(mdx: dict) -> bool:
+    return "slugify" not in (mdx.get("toc") or {})
+
+
+def report(diagnostics: Diagnostics) -> None:
+    """Print the vault's diagnostics through MkDocs' log (compiler-style lines)."""
+    for d in diagnostics.sorted():
+        level = {"error": logging.ERROR, "warning": logging.WARNING}.get(d.severity, logging.INFO)
+        log.log(level, str(d))

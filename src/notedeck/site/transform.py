@@ -1,0 +1,479 @@
+"""Obsidian Markdown → Material-flavoured Markdown, as a pure function of a note and its vault.
+
+Every change is a *splice* at a position the vault model recorded (a :class:`~notedeck.vault.Span`,
+a token's line map): wikilinks, embeds, highlights, comments, tags, ``^block`` markers and callout
+prefixes. Nothing is searched for with regular expressions over the Markdown, so code spans and fences
+come out exactly as written.
+
+Output conventions (the site's CSS in ``assets.py`` styles the classes):
+
+* links → ``[text](relative/path.md#anchor)`` (MkDocs turns ``.md`` paths into page URLs);
+  unresolved → ``<span class="notedeck-broken">``; to a private note → plain text;
+* ``^id`` → an empty ``<span id="^id">`` anchor (Obsidian Publish's fragment, ``note#^id``);
+* callouts → ``!!! type "Title"`` (``???``/``???+`` when foldable), content re-indented;
+* note embeds → an ``embed`` admonition whose title links to the source; the transcluded lines are
+  transformed recursively (headings become bold lines so the host page's anchors never shift);
+* images → ``![alt](path){ width="300" }``; pdf/audio/video → ``<iframe>``/``<audio>``/``<video>``.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import textwrap
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from ..vault import Link, Note, Vault, media_kind, slugify
+
+#: Obsidian callout type (and alias) → Material admonition type.
+CALLOUT_TYPES: dict[str, str] = {
+    "note": "note",
+    "abstract": "abstract", "summary": "abstract", "tldr": "abstract",
+    "info": "info",
+    "todo": "todo",
+    "tip": "tip", "hint": "tip", "important": "tip",
+    "success": "success", "check": "success", "done": "success",
+    "question": "question", "help": "question", "faq": "question",
+    "warning": "warning", "caution": "warning", "attention": "warning",
+    "failure": "failure", "fail": "failure", "missing": "failure",
+    "danger": "danger", "error": "danger",
+    "bug": "bug",
+    "example": "example",
+    "quote": "quote", "cite": "quote",
+}
+
+MAX_EMBED_DEPTH = 8
+_MD_SPECIAL = str.maketrans({**{c: "\\" + c for c in "\\`*_[]"}, "<": "&lt;"})
+
+
+def md_text(s: str) -> str:
+    """``s`` as literal Markdown text (no emphasis, links or HTML)."""
+    return s.translate(_MD_SPECIAL)
+
+
+def _url_path(path: str) -> str:
+    return quote(path, safe="/")
+
+
+_FRAGMENT_ESCAPES = str.maketrans({c: f"%{ord(c):02X}" for c in ' "<>`()%'})
+
+
+def _url_fragment(anchor: str) -> str:
+    """A fragment as written in an href: Unicode kept (ids keep CJK), only unsafe ASCII escaped."""
+    return anchor.translate(_FRAGMENT_ESCAPES)
+
+
+def page_dir(rel: str, use_directory_urls: bool = True) -> str:
+    """Folder (relative to the site root) that a note's page URL resolves relative links against."""
+    stem = rel[:-3] if rel.lower().endswith(".md") else rel
+    folder, _, name = stem.rpartition("/")
+    if use_directory_urls and name not in ("index", "README"):
+        return stem
+    return folder
+
+
+@dataclass
+class SiteIndex:
+    """What the transform needs besides the model: computed once per build."""
+
+    vault: Vault
+    use_directory_urls: bool = True
+    tags_page: str | None = None  # vault-relative .md path of the tags index, when there is one
+    backlinks: dict[str, list[str]] = field(default_factory=dict)  # target rel → source rels
+    backlinks_title: str = "Linked mentions"
+
+    @classmethod
+    def build(cls, vault: Vault, **kw) -> "SiteIndex":
+        site = cls(vault, **kw)
+        site.backlinks = compute_backlinks(vault)
+        return site
+
+
+def compute_backlinks(vault: Vault) -> dict[str, list[str]]:
+    """Published target note → published notes linking or embedding it (sorted by path)."""
+    back: dict[str, set[str]] = {}
+    for note in vault.notes.values():
+        if note.private:
+            continue
+        for link in note.links:
+            r = vault.resolve(link, note)
+            t = r.note
+            if r.ok and t is not None and not t.private and t.rel != note.rel:
+                back.setdefault(t.rel, set()).add(note.rel)
+    return {k: sorted(v) for k, v in back.items()}
+
+
+def page_meta(note: Note) -> dict:
+    """Page metadata the site needs from the model: Material tags (front matter + inline)."""
+    return {"tags": note.tag_names} if note.tag_names else {}
+
+
+def transform(note: Note, site: SiteIndex | Vault, *, backlinks: bool = True) -> str:
+    """The page body (front matter removed) of ``note`` as Material Markdown."""
+    if isinstance(site, Vault):
+        site = SiteIndex.build(site)
+    r = _Renderer(site, note.rel)
+    body = r.render(note, 1, len(note.line_starts), stack=[(note.rel, None)])
+    if backlinks:
+        body = body.rstrip("\n") + "\n" + backlinks_section(note, site)
+    return body
+
+
+def backlinks_section(note: Note, site: SiteIndex) -> str:
+    sources = site.backlinks.get(note.rel, [])
+    if not sources:
+        return ""
+    folder = note.folder
+    items = []
+    for rel in sources:
+        src = site.vault.notes[rel]
+        items.append(f"- [{md_text(src.title)}]({_url_path(posixpath.relpath(rel, folder or '.'))})")
+    return ('\n<div class="notedeck-backlinks" markdown data-search-exclude>\n\n'
+            f'<p class="notedeck-backlinks-title">{html.escape(site.backlinks_title)}</p>\n\n'
+            + "\n".join(items) + "\n\n</div>\n")
+
+
+# --------------------------------------------------------------------------- renderer
+
+
+Edit = tuple[int, int, str]
+
+
+class _Renderer:
+    def __init__(self, site: SiteIndex, host_rel: str) -> None:
+        self.site = site
+        self.vault = site.vault
+        self.host_rel = host_rel
+        self.host_folder = host_rel.rsplit("/", 1)[0] if "/" in host_rel else ""
+
+    # -- urls (relative to the host page, whatever note the text came from)
+    def note_url(self, target: Note, anchor: str = "") -> str:
+        frag = "#" + _url_fragment(anchor) if anchor else ""
+        if target.rel == self.host_rel and frag:
+            return frag
+        return _url_path(posixpath.relpath(target.rel, self.host_folder or ".")) + frag
+
+    def file_url(self, rel: str) -> str:
+        """For Markdown links/images: MkDocs rewrites it to the copied file."""
+        return _url_path(posixpath.relpath(rel, self.host_folder or "."))
+
+    def html_url(self, rel: str) -> str:
+        """For raw HTML (not rewritten by MkDocs): relative to the page's final URL."""
+        base = page_dir(self.host_rel, self.site.use_directory_urls)
+        return _url_path(posixpath.relpath(rel, base or "."))
+
+    # -- the text of lines a..b of ``note``, transformed
+    def render(self, note: Note, a: int, b: int, stack: list, embedded: bool = False,
+               drop_heading_line: int | None = None) -> str:
+        ls = note.line_starts
+        lo = max(ls[a - 1] if a - 1 < len(ls) else len(note.text), note.frontmatter_end)
+        hi = ls[b] if b < len(ls) else len(note.text)
+        if hi <= lo:
+            return ""
+        edits: list[Edit] = []
+        removed: list[tuple[int, int]] = []  # spans whose whole content disappears
+        for c in note.comments:
+            if c.start >= 0 and lo <= c.start and c.end <= hi:
+                removed.append((c.start, c.end))
+        for s in note.highlights:
+            if s.start >= 0 and lo <= s.start and s.end <= hi:
+                edits.append((s.start, s.start + 2, "<mark>"))
+                edits.append((s.end - 2, s.end, "</mark>"))
+        for link in note.links:
+            sp = link.span
+            if sp.start >= 0 and lo <= sp.start and sp.end <= hi:
+                edits.extend(self.link_edits(note, link, stack))
+        for tag in note.tags:
+            sp = tag.span
+            if sp is not None and sp.start >= 0 and lo <= sp.start and sp.end <= hi:
+                edits.append((sp.start, sp.end, self.tag_html(tag.name)))
+        for ref in note.blocks.values():
+            sp = ref.span
+            if lo <= sp.start and sp.end <= hi:
+                if embedded:
+                    edits.append((sp.start, sp.end, ""))
+                else:
+                    edits.append((sp.start, sp.end, f'<span class="notedeck-block" id="^{html.escape(ref.id)}"></span>'
+                                  if ref.standalone else f' <span class="notedeck-block" id="^{html.escape(ref.id)}"></span>'))
+        if embedded:
+            edits.extend(self.heading_edits(note, a, b, drop_heading_line))
+        inline = _drop_inside(edits, removed) + [(s, e, "") for s, e in removed]
+        inline = _drop_inside(inline, [])  # sort
+        final = self.callout_edits(note, a, b, lo, hi, inline, removed)
+        out = _splice(note.text, lo, hi, final)
+        if embedded:
+            out = textwrap.dedent(out)
+        return out
+
+    # -- links and embeds
+    def link_edits(self, note: Note, link: Link, stack: list) -> list[Edit]:
+        sp = link.span
+        r = self.vault.resolve(link, note)
+        kind = media_kind(link.target) if link.target else "note"
+        if link.kind == "markdown":
+            return self.markdown_link_edits(note, link, r)
+        if not r.ok:
+            return [(sp.start, sp.end, _broken(link.raw, r.message))]
+        target = r.note
+        if link.embed:
+            if target is None:
+                return [(sp.start, sp.end, self.media(link, r.rel or link.target, kind))]
+            return [(sp.start, sp.end, self.transclude(note, link, r, stack))]
+        text = link.alias if link.alias is not None else _default_text(link)
+        if target is not None and target.private:
+            return [(sp.start, sp.end, md_text(text))]
+        if target is None:
+            return [(sp.start, sp.end, f"[{md_text(text)}]({self.file_url(r.rel)})")]
+        anchor = r.heading.anchor if r.heading else ("^" + r.block.id if r.block else "")
+        return [(sp.start, sp.end, f"[{md_text(text)}]({self.note_url(target, anchor)})")]
+
+    def markdown_link_edits(self, note: Note, link: Link, r) -> list[Edit]:
+        sp = link.span
+        src = note.text
+        mid = src.rfind("](", sp.start, sp.end)
+        if mid < 0:
+            return []
+        label_start = sp.start + (2 if link.embed else 1)
+        if not r.ok:
+            return [(sp.start, label_start, f'<span class="notedeck-broken" title="{html.escape(r.message)}">'),
+                    (mid, sp.end, "</span>")]
+        target = r.note
+        if target is not None and target.private:
+            return [(sp.start, label_start, ""), (mid, sp.end, "")]
+        if target is None:
+            url = self.file_url(r.rel)
+        else:
+            anchor = r.heading.anchor if r.heading else ("^" + r.block.id if r.block else "")
+            url = self.note_url(target, anchor)
+        return [(mid, sp.end, f"]({url})")]
+
+    def media(self, link: Link, rel: str, kind: str) -> str:
+        size = ""
+        if link.width:
+            size = f'width="{link.width}"' + (f' height="{link.height}"' if link.height else "")
+        if kind == "image":
+            alt = link.alias if (link.alias is not None and not link.width) else posixpath.basename(rel)
+            return f"![{md_text(alt)}]({self.file_url(rel)})" + (f"{{ {size} }}" if size else "")
+        url = html.escape(self.html_url(rel))
+        if kind == "pdf":
+            size = size or 'width="100%" height="600"'
+            return f'<iframe class="notedeck-pdf" src="{url}" {size}></iframe>'
+        if kind == "audio":
+            return f'<audio class="notedeck-audio" controls src="{url}"></audio>'
+        if kind == "video":
+            return f'<video class="notedeck-video" controls src="{url}" {size}></video>'.replace(" >", ">")
+        return f"[{md_text(link.alias or posixpath.basename(rel))}]({self.file_url(rel)})"
+
+    def transclude(self, note: Note, link: Link, r, stack: list) -> str:
+        target: Note = r.note
+        if target.private:
+            return '<span class="notedeck-private-embed">（未发布的内容 · unpublished content）</span>'
+        a, b = self.vault.section_of(r)
+        key = (target.rel, (a, b))
+        if key in stack or len(stack) > MAX_EMBED_DEPTH:
+            return _broken(link.raw, "embed cycle: not expanded")
+        anchor = r.heading.anchor if r.heading else ("^" + r.block.id if r.block else "")
+        title = link.alias or (r.heading.text if r.heading else target.title)
+        inner = self.render(target, a, b, stack + [key], embedded=True,
+                            drop_heading_line=r.heading.line if r.heading else None)
+        body = "\n".join(("    " + ln) if ln.strip() else "" for ln in inner.strip("\n").split("\n"))
+        head = f'!!! embed "[{md_text(title)}]({self.note_url(target, anchor)})"'
+        return "\n\n" + head + "\n\n" + body + "\n\n"
+
+    def tag_html(self, name: str) -> str:
+        text = md_text("#" + name)
+        if self.site.tags_page:
+            url = self.note_url_rel(self.site.tags_page, "tag:" + slugify(name))
+            return f"[{text}]({url}){{ .notedeck-tag }}"
+        return f'<span class="notedeck-tag">{html.escape("#" + name)}</span>'
+
+    def note_url_rel(self, rel: str, anchor: str) -> str:
+        return _url_path(posixpath.relpath(rel, self.host_folder or ".")) + "#" + _url_fragment(anchor)
+
+    # -- transcluded headings become bold lines (the host page's ids stay as the model computed them)
+    def heading_edits(self, note: Note, a: int, b: int, drop: int | None) -> list[Edit]:
+        edits: list[Edit] = []
+        ls = note.line_starts
+        text = note.text
+        for tok in note.tokens:
+            if tok.type != "heading_open" or not tok.map:
+                continue
+            s, e = tok.map[0] + 1, tok.map[1]
+            if s < a or e > b:
+                continue
+            line_a = ls[s - 1]
+            line_b = (ls[e] - 1) if e < len(ls) else len(text)
+            if drop == s:
+                edits.append((line_a, line_b, ""))
+                continue
+            if tok.markup.startswith("#"):
+                line = text[line_a:line_b]
+                i = 0
+                while i < len(line) and line[i] in " \t>":
+                    i += 1
+                j = i
+                while j < len(line) and line[j] == "#":
+                    j += 1
+                k = j
+                while k < len(line) and line[k] in " \t":
+                    k += 1
+                end = len(line.rstrip())
+                stripped = line[:end].rstrip("#")
+                if stripped != line[:end] and (not stripped or stripped[-1] in " \t"):
+                    end = len(stripped.rstrip())
+                if end <= k:
+                    edits.append((line_a + i, line_b, ""))
+                    continue
+                edits.append((line_a + i, line_a + k, "**"))
+                edits.append((line_a + end, line_b, "**"))
+            else:  # setext: content lines, then the underline
+                under = ls[e - 1]
+                edits.append((line_a, line_a, "**"))
+                edits.append((under - 1, line_b, "**"))
+        return edits
+
+    # -- callouts: blockquote prefixes → admonition indentation
+    def callout_edits(self, note: Note, a: int, b: int, lo: int, hi: int, inline: list[Edit],
+                      removed: list[tuple[int, int]]) -> list[Edit]:
+        quotes = _quotes(note)
+        if not any(q[3] is not None and a <= q[0] + 1 and q[1] <= b for q in quotes):
+            return inline
+        text, ls = note.text, note.line_starts
+        line_edits: list[Edit] = []
+        title_ranges: list[tuple[int, int]] = []
+        for ln in range(a, b + 1):
+            if ln - 1 >= len(ls):
+                break
+            levels = [q for q in quotes if q[0] < ln <= q[1]]  # q = (map0, map1, depth, callout)
+            if not any(q[3] is not None and a <= q[0] + 1 and q[1] <= b for q in levels):
+                continue
+            levels.sort(key=lambda q: q[2])
+            start = ls[ln - 1]
+            end = (ls[ln] - 1) if ln < len(ls) else len(text)
+            if any(s <= start < e for s, e in removed):
+                continue
+            pos = start
+            prefix: list[str] = []
+            title_callout = None
+            for depth_i, q in enumerate(levels, 1):
+                callout = q[3] if (q[3] is not None and a <= q[0] + 1 and q[1] <= b) else None
+                p = pos
+                while p < end and text[p] in " \t":
+                    p += 1
+                if p < end and text[p] == ">":
+                    ws = text[pos:p]
+                    p += 1
+                    if p < end and text[p] == " ":
+                        p += 1
+                    pos = p
+                    if callout is not None and q[0] + 1 == ln:
+                        prefix.append(ws)
+                        title_callout = callout
+                        break
+                    prefix.append(ws + ("    " if callout is not None else "> "))
+                else:  # lazy continuation line (or a list marker before the quote)
+                    prefix.append("    " if callout is not None else "")
+            new_prefix = "".join(prefix)
+            if title_callout is not None:
+                c = title_callout
+                t_start, t_end = _title_bounds(text, pos, end)
+                title_ranges.append((pos, end))
+                inner = [ed for ed in inline if t_start <= ed[0] and ed[1] <= t_end]
+                title_md = _splice(text, t_start, t_end, inner).strip() if t_end > t_start else ""
+                if not title_md:
+                    title_md = c.type.capitalize()
+                kind = CALLOUT_TYPES.get(c.type, "note")
+                classes = kind if kind == c.type else f"{kind} {_css_class(c.type)}"
+                marker = {"": "!!!", "-": "???", "+": "???+"}[c.fold]
+                line_edits.append((start, end, f'{new_prefix}{marker} {classes} "{title_md.replace(chr(10), " ")}"'))
+            else:
+                line_edits.append((start, pos, new_prefix))
+        kept = [ed for ed in inline if not any(s <= ed[0] and ed[1] <= e for s, e in title_ranges)]
+        return sorted(kept + line_edits, key=lambda ed: (ed[0], ed[1]))
+
+
+def _css_class(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name) or "note"
+
+
+def _title_bounds(text: str, pos: int, end: int) -> tuple[int, int]:
+    """Offsets of the custom title after ``[!type]±`` on a callout's first line."""
+    close = text.find("]", pos, end)
+    p = close + 1 if close >= 0 else end
+    if p < end and text[p] in "+-":
+        p += 1
+    while p < end and text[p] in " \t":
+        p += 1
+    e = end
+    while e > p and text[e - 1] in " \t":
+        e -= 1
+    return p, e
+
+
+def _quotes(note: Note) -> list[tuple[int, int, int, object]]:
+    """Every blockquote: (first line 0-based, end line exclusive, depth, Callout | None); cached."""
+    cached = getattr(note, "_notedeck_quotes", None)
+    if cached is not None:
+        return cached
+    out = []
+    depth = 0
+    for tok in note.tokens:
+        if tok.type == "blockquote_open":
+            depth += 1
+            if tok.map:
+                callout = tok.meta.get("callout")
+                if callout is not None and not _plain_prefix(note, tok.map[0], depth):
+                    callout = None  # e.g. ``- > [!note]`` inside a list item: left as a quote
+                out.append((tok.map[0], tok.map[1], depth, callout))
+        elif tok.type == "blockquote_close":
+            depth -= 1
+    try:
+        note._notedeck_quotes = out  # type: ignore[attr-defined]
+    except AttributeError:
+        pass
+    return out
+
+
+def _plain_prefix(note: Note, line0: int, depth: int) -> bool:
+    """The line starts with ``depth`` quote markers (only blanks between them)."""
+    text, ls = note.text, note.line_starts
+    p = ls[line0]
+    end = ls[line0 + 1] if line0 + 1 < len(ls) else len(text)
+    for _ in range(depth):
+        while p < end and text[p] in " \t":
+            p += 1
+        if p >= end or text[p] != ">":
+            return False
+        p += 1
+    return True
+
+
+def _default_text(link: Link) -> str:
+    parts = [p for p in (link.target, *link.headings) if p]
+    if link.block:
+        parts.append("^" + link.block)
+    return " > ".join(parts) if parts else link.raw
+
+
+def _broken(raw: str, message: str) -> str:
+    return f'<span class="notedeck-broken" title="{html.escape(message)}">{html.escape(raw).replace("[", "&#91;").replace("]", "&#93;")}</span>'
+
+
+def _drop_inside(edits: list[Edit], removed: list[tuple[int, int]]) -> list[Edit]:
+    """Sorted edits, without those lying inside a removed span."""
+    keep = [ed for ed in edits if not any(s <= ed[0] and ed[1] <= e and (ed[0], ed[1]) != (s, e) for s, e in removed)]
+    return sorted(keep, key=lambda ed: (ed[0], ed[1]))
+
+
+def _splice(text: str, lo: int, hi: int, edits: list[Edit]) -> str:
+    out: list[str] = []
+    pos = lo
+    for s, e, repl in sorted(edits, key=lambda ed: (ed[0], ed[1])):
+        if s < pos or s < lo or e > hi:
+            continue  # overlapping or out of range: the model never produces these
+        out.append(text[pos:s])
+        out.append(repl)
+        pos = e
+    out.append(text[pos:hi])
+    return "".join(out)
