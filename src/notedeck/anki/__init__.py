@@ -1,1 +1,1 @@
-"""notedeck.anki (being built)."""
+"""Anki decks from the vault: cards (Spaced Repetition plugin syntax) → rendered HTML → genanki .apkg."""

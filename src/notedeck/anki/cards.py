@@ -1,0 +1,722 @@
+"""Cards from the vault model's tokens, in the Obsidian Spaced Repetition plugin's syntax.
+
+Only paragraphs are read (never code spans, fences, math or ``%% comments %%``): a separator ``::`` /
+``:::`` counts only inside a plain ``text`` token, so ``a `x::y` b`` or ``$a::b$`` is never a card.
+
+- ``Question::Answer`` (one card), ``Question:::Answer`` (a reversed pair), one per line;
+- multi-line: question lines, a line ``?`` (``??``: both directions), answer lines; the answer runs to the
+  next blank line (a list, fence or table directly below belongs to it); when ``?`` opens a paragraph
+  the block right above is the question;
+- cloze: ``==x==`` (hint: ``==x==^[hint]``), ``{{c1::x}}``, ``{{c1::x::hint}}``: the paragraph (the lines
+  that are not ``::`` cards) becomes one Anki cloze note; highlights are numbered after the explicit ones;
+- opt-ins: a table right after ``%% notedeck: table-cards %%`` (one card per row: front = first column,
+  back = the other columns with their headers) and front matter ``cards: headings`` (one card per heading
+  section that has text of its own: front = the breadcrumb, back = the section up to the next heading).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import genanki
+from markdown_it.token import Token
+
+from ..vault import Diagnostic, Note, Vault
+
+Kind = Literal["basic", "reversed", "cloze"]
+Part = tuple[Literal["inline", "blocks", "html"], Any]  # inline children | block tokens | ready HTML
+
+_CLOZE_RE = re.compile(r"\{\{c(\d+)::|::|\}\}")
+_SEP_RE = re.compile(r"\{\{c\d+::|:::|::|\}\}")
+_LEAF_BLOCKS = {"fence", "code_block", "math_block", "math_block_label", "html_block", "hr"}
+
+
+@dataclass
+class Card:
+    note: Note
+    line: int  # first line of the card (1-based)
+    end_line: int
+    kind: Kind
+    front: list[Part]
+    back: list[Part]
+    key: str  # ``^block-id`` or the normalized question (cloze: text without markers)
+    deck: str
+    tags: list[str]
+    context: tuple[str, ...]  # note title › heading › sub-heading
+    anchor: str = ""  # anchor of the innermost heading ("" at the top of the note)
+    origin: Literal["inline", "multiline", "cloze", "table", "heading"] = "inline"
+    front_text: str = ""
+    back_text: str = ""
+    note_key: str = ""
+
+    @property
+    def guid(self) -> str:
+        return genanki.guid_for(self.note_key, self.key)
+
+    @property
+    def source(self) -> str:
+        return f"{self.note.rel}:{self.line}"
+
+    @property
+    def breadcrumb(self) -> str:
+        return " › ".join(self.context)
+
+
+@dataclass
+class Extraction:
+    cards: list[Card] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- which notes, which deck
+
+
+def cards_mode(note: Note, options: dict[str, Any]) -> str | None:
+    """``"cards"``, ``"headings"`` (also heading cards) or None when the note makes no cards."""
+    fm = note.frontmatter.get("cards")
+    if fm is False or (isinstance(fm, str) and fm.lower() in ("false", "no", "off")):
+        return None
+    if isinstance(fm, str) and fm.lower() == "headings":
+        return "headings"
+    if fm is True or any(_is_deck_tag(t) for t in note.tag_names) or str(options.get("cards", "")).lower() == "all":
+        return "cards"
+    return None
+
+
+def _is_deck_tag(name: str) -> bool:
+    return name == "flashcards" or name.startswith("flashcards/")
+
+
+def anki_tag(name: str) -> str:
+    """An Anki-safe tag: no spaces; Obsidian's ``a/b`` nesting becomes Anki's ``a::b``."""
+    return "::".join("_".join(p.split()) for p in name.split("/") if p.strip())
+
+
+def deck_of(note: Note, base: str) -> str:
+    """``base::a::b`` for ``#flashcards/a/b``; else ``base::<folder path>``; else ``base``."""
+    for name in note.tag_names:
+        if name.startswith("flashcards/"):
+            sub = [p.strip() for p in name.split("/")[1:] if p.strip()]
+            if sub:
+                return "::".join([base, *sub])
+    if note.folder:
+        return "::".join([base, *note.folder.split("/")])
+    return base
+
+
+def tags_of(note: Note) -> list[str]:
+    """Obsidian tags (without the ``flashcards`` deck tags) plus the folder path."""
+    tags = [anki_tag(t) for t in note.tag_names if not _is_deck_tag(t)]
+    if note.folder:
+        tags.append(anki_tag(note.folder))
+    seen: dict[str, None] = {}
+    for t in tags:
+        if t:
+            seen.setdefault(t, None)
+    return list(seen)
+
+
+def note_key(note: Note) -> str:
+    nid = note.frontmatter.get("id")
+    return str(nid) if nid not in (None, "") else note.rel
+
+
+def normalize(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+# ---------------------------------------------------------------- plain text of tokens
+
+
+def plain(children: list[Token], markers: bool = False) -> str:
+    """Readable text of inline tokens (``markers``: keep cloze markers, for previews)."""
+    out: list[str] = []
+    for t in children:
+        tt = t.type
+        if tt in ("text", "code_inline"):
+            out.append(t.content)
+        elif tt == "math_inline":
+            out.append(f"${t.content}$")
+        elif tt == "math_inline_double":
+            out.append(f"$${t.content}$$")
+        elif tt in ("softbreak", "hardbreak"):
+            out.append("\n")
+        elif tt == "wikilink":
+            link = t.meta.get("link")
+            out.append((link.alias if link and link.alias else None) or (link.target if link else t.content))
+        elif tt == "embed":
+            out.append(f"![[{t.content}]]")
+        elif tt == "image":
+            out.append(f"![{plain(t.children or [])}]")
+        elif tt == "tag":
+            out.append("#" + t.content)
+        elif tt == "cloze_open" and markers:
+            out.append("{{c%d::" % t.meta["n"])
+        elif tt == "cloze_close" and markers:
+            hint = t.meta.get("hint")
+            out.append(f"::{hint}}}}}" if hint else "}}")
+        elif tt == "html_inline" and not t.content.startswith("<!--"):
+            out.append(t.content)
+    return "".join(out)
+
+
+def plain_parts(parts: list[Part], markers: bool = False) -> str:
+    out: list[str] = []
+    for kind, value in parts:
+        if kind == "inline":
+            out.append(plain(value, markers))
+        elif kind == "blocks":
+            for t in value:
+                if t.type == "inline":
+                    out.append(plain(t.children or [], markers))
+                elif t.type in ("fence", "code_block"):
+                    out.append(t.content.rstrip("\n"))
+                elif t.type in ("math_block", "math_block_label"):
+                    out.append(f"$${t.content.strip()}$$")
+        else:
+            out.append(str(value))
+    return "\n".join(s.strip("\n") for s in out if s.strip())
+
+
+# ---------------------------------------------------------------- token helpers
+
+
+def _text(content: str) -> Token:
+    t = Token("text", "", 0)
+    t.content = content
+    return t
+
+
+def _lines(children: list[Token]) -> list[list[Token]]:
+    lines: list[list[Token]] = [[]]
+    for c in children:
+        if c.type in ("softbreak", "hardbreak"):
+            lines.append([])
+        else:
+            lines[-1].append(c)
+    return lines
+
+
+def _join(lines: list[list[Token]]) -> list[Token]:
+    out: list[Token] = []
+    for k, line in enumerate(lines):
+        if k:
+            out.append(Token("softbreak", "br", 0))
+        out.extend(line)
+    return out
+
+
+def _strip(children: list[Token]) -> list[Token]:
+    """Drop leading/trailing whitespace of a children slice (new text tokens, originals untouched)."""
+    out = list(children)
+    if out and out[0].type == "text":
+        s = out[0].content.lstrip()
+        out[0:1] = [_text(s)] if s else []
+    if out and out[-1].type == "text":
+        s = out[-1].content.rstrip()
+        out[-1:] = [_text(s)] if s else []
+    return out
+
+
+def _split_separator(line: list[Token]) -> tuple[list[Token], list[Token], bool] | None:
+    """``Q::A`` / ``Q:::A`` on one line → (front, back, reversed); separators only in plain text."""
+    depth = 0
+    in_cloze = 0
+    for k, t in enumerate(line):
+        if t.nesting:
+            depth += t.nesting
+            continue
+        if t.type != "text" or depth:
+            continue
+        for m in _SEP_RE.finditer(t.content):
+            s = m.group(0)
+            if s.startswith("{{"):
+                in_cloze += 1
+            elif s == "}}":
+                in_cloze = max(0, in_cloze - 1)
+            elif not in_cloze:
+                before, after = t.content[: m.start()], t.content[m.end():]
+                front = line[:k] + ([_text(before)] if before else [])
+                back = ([_text(after)] if after else []) + line[k + 1:]
+                return _strip(front), _strip(back), s == ":::"
+    return None
+
+
+def _is_question_mark(line: list[Token]) -> str | None:
+    if len(line) == 1 and line[0].type == "text" and line[0].content.strip() in ("?", "??"):
+        return line[0].content.strip()
+    return None
+
+
+def _has_cloze(children: list[Token], highlights: bool = True) -> bool:
+    for t in children:
+        if (highlights and t.type == "mark_open") or (t.type == "text" and "{{c" in t.content and _CLOZE_RE.search(t.content)):
+            return True
+    return False
+
+
+def _footnotes(tokens: list[Token]) -> dict[int, str]:
+    """Inline footnote id → its text (``==x==^[hint]`` uses it as the cloze hint)."""
+    out: dict[int, str] = {}
+    current: int | None = None
+    for t in tokens:
+        if t.type == "footnote_open":
+            current = t.meta.get("id")
+        elif t.type == "footnote_close":
+            current = None
+        elif t.type == "inline" and current is not None:
+            out[current] = " ".join(plain(t.children or []).split())
+    return out
+
+
+def to_cloze(children: list[Token], footnotes: dict[int, str], highlights: bool = True) -> tuple[list[Token], str | None]:
+    """Children with ``==x==`` / ``{{cN::x::h}}`` turned into ``cloze_open``/``cloze_close`` tokens.
+
+    Returns (tokens, problem); problem describes an unbalanced ``{{c`` (no ``}}``)."""
+    explicit = [int(n) for t in children if t.type == "text" for n in re.findall(r"\{\{c(\d+)::", t.content)]
+    next_n = max(explicit, default=0) + 1
+    out: list[Token] = []
+    open_n: int | None = None  # an open ``{{cN::``
+    hint: list[str] | None = None
+    mark_depth = 0
+    skip_ref = False
+    for k, t in enumerate(children):
+        if skip_ref and t.type == "footnote_ref":
+            skip_ref = False
+            continue
+        skip_ref = False
+        if t.type == "mark_open" and highlights and open_n is None and not mark_depth:
+            mark_depth = 1
+            tok = Token("cloze_open", "", 1)
+            tok.meta = {"n": next_n}
+            next_n += 1
+            out.append(tok)
+            continue
+        if t.type == "mark_open" and mark_depth:
+            mark_depth += 1
+        if t.type == "mark_close" and mark_depth:
+            mark_depth -= 1
+            if not mark_depth:
+                tok = Token("cloze_close", "", -1)
+                nxt = children[k + 1] if k + 1 < len(children) else None
+                if nxt is not None and nxt.type == "footnote_ref" and nxt.meta.get("id") in footnotes:
+                    tok.meta = {"hint": footnotes[nxt.meta["id"]]}
+                    skip_ref = True
+                out.append(tok)
+                continue
+        if t.type != "text" or mark_depth:
+            if hint is not None:
+                hint.append(plain([t]))
+            else:
+                out.append(t)
+            continue
+        pos = 0
+        s = t.content
+        for m in _CLOZE_RE.finditer(s):
+            g = m.group(0)
+            piece = s[pos:m.start()]
+            if g.startswith("{{"):
+                if open_n is not None:
+                    continue  # nested ``{{c`` inside a cloze: leave as text
+                if piece:
+                    out.append(_text(piece))
+                tok = Token("cloze_open", "", 1)
+                tok.meta = {"n": int(m.group(1))}
+                out.append(tok)
+                open_n = int(m.group(1))
+            elif g == "::":
+                if open_n is None or hint is not None:
+                    continue
+                if piece:
+                    out.append(_text(piece))
+                hint = []
+            else:  # ``}}``
+                if open_n is None:
+                    continue
+                if hint is not None:
+                    hint.append(piece)
+                elif piece:
+                    out.append(_text(piece))
+                tok = Token("cloze_close", "", -1)
+                h = "".join(hint).strip() if hint is not None else ""
+                tok.meta = {"hint": h} if h else {}
+                out.append(tok)
+                open_n, hint = None, None
+            pos = m.end()
+        rest = s[pos:]
+        if rest:
+            if hint is not None:
+                hint.append(rest)
+            else:
+                out.append(_text(rest))
+    if open_n is not None:
+        return out, f"'{{{{c{open_n}::' is never closed with '}}}}'"
+    return out, None
+
+
+# ---------------------------------------------------------------- the walk
+
+
+@dataclass
+class _Block:
+    start: int  # token index of the opening token (or the leaf token)
+    end: int  # token index of the matching close (== start for leaves)
+    first: int  # first line (0-based, from token.map)
+    last: int  # line after the block
+
+
+def _siblings(tokens: list[Token]) -> dict[int, list[_Block]]:
+    """Block children of each container (key: opening index of the parent, -1 for the top level)."""
+    out: dict[int, list[_Block]] = {}
+    stack: list[int] = [-1]
+    opened: list[int] = []
+    for i, t in enumerate(tokens):
+        if t.type == "inline":
+            continue
+        if t.nesting == 1:
+            stack.append(i)
+            opened.append(i)
+        elif t.nesting == -1:
+            start = opened.pop()
+            stack.pop()
+            m = tokens[start].map
+            if m:
+                out.setdefault(stack[-1], []).append(_Block(start, i, m[0], m[1]))
+        elif t.block and t.map:
+            out.setdefault(stack[-1], []).append(_Block(i, i, t.map[0], t.map[1]))
+    return out
+
+
+class _NoteCards:
+    def __init__(self, vault: Vault, note: Note, mode: str, base_deck: str, options: dict[str, Any]) -> None:
+        self.vault, self.note, self.mode = vault, note, mode
+        self.deck = deck_of(note, base_deck)
+        self.tags = tags_of(note)
+        self.note_key = note_key(note)
+        self.cloze_highlights = options.get("cloze_highlights", True) is not False
+        self.tokens = note.tokens
+        self.footnotes = _footnotes(self.tokens)
+        self.result = Extraction()
+        self.display = str(note.path)
+        self._siblings = _siblings(self.tokens)
+        self._parent: dict[int, tuple[int, int]] = {}  # block start → (parent, index among siblings)
+        for parent, blocks in self._siblings.items():
+            for k, b in enumerate(blocks):
+                self._parent[b.start] = (parent, k)
+        self._blank = {i for i, _ in enumerate(note.line_starts) if not note.lines(i + 1, i + 1).strip()}
+
+    # -- helpers
+    def diag(self, line: int, code: str, message: str, severity: str = "warning") -> None:
+        self.result.diagnostics.append(Diagnostic(self.display, line, 1, severity, code, message))  # type: ignore[arg-type]
+
+    def context(self, line: int) -> tuple[tuple[str, ...], str]:
+        inner = None
+        for h in self.note.headings:
+            if h.line > line:
+                break
+            if h.end_line >= line:
+                inner = h
+        if inner is None:
+            return (self.note.title,), ""
+        chain = [*inner.parents, inner.text]
+        if chain and chain[0].strip() == self.note.title.strip():
+            chain = chain[1:]
+        return (self.note.title, *chain), inner.anchor
+
+    def add(self, line: int, end_line: int, kind: Kind, front: list[Part], back: list[Part], origin: str,
+            key: str | None = None, front_text: str | None = None, back_text: str | None = None) -> Card | None:
+        ctx, anchor = self.context(line)
+        if front_text is None:
+            front_text = plain_parts(front, markers=kind == "cloze")
+        if back_text is None:
+            back_text = plain_parts(back)
+        if kind == "cloze":
+            if not plain_parts(front).strip():
+                self.diag(line, "empty-card", "cloze card has no text")
+                return None
+        elif not front_text.strip() or not back_text.strip():
+            side = "question" if not front_text.strip() else "answer"
+            self.diag(line, "empty-card", f"card has an empty {side}; not written")
+            return None
+        if key is None:
+            key = normalize(plain_parts(front))
+        card = Card(self.note, line, end_line, kind, front, back, key, self.deck, self.tags, ctx, anchor,
+                    origin, front_text, back_text, self.note_key)  # type: ignore[arg-type]
+        self.result.cards.append(card)
+        return card
+
+    def _end(self, b: _Block) -> int:
+        """Line after the block's last non-blank line."""
+        last = b.last
+        while last - 1 > b.first and (last - 1) in self._blank:
+            last -= 1
+        return last
+
+    def following(self, i: int) -> list[_Block]:
+        """Sibling blocks directly below the block opened at ``i`` (no blank line between)."""
+        parent, k = self._parent[i]
+        sibs = self._siblings[parent]
+        out: list[_Block] = []
+        last = self._end(sibs[k])
+        for b in sibs[k + 1:]:
+            if b.first != last or self.tokens[b.start].type in ("heading_open", "obsidian_comment_open"):
+                break
+            out.append(b)
+            last = self._end(b)
+        return out
+
+    def preceding(self, i: int) -> list[_Block]:
+        """Sibling blocks directly above the block opened at ``i`` (no blank line between)."""
+        parent, k = self._parent[i]
+        sibs = self._siblings[parent]
+        out: list[_Block] = []
+        first = sibs[k].first
+        for b in reversed(sibs[:k]):
+            if self._end(b) != first or self.tokens[b.start].type in ("heading_open", "obsidian_comment_open"):
+                break
+            out.insert(0, b)
+            first = b.first
+        return out
+
+    def block_tokens(self, blocks: list[_Block]) -> list[Token]:
+        return [t for b in blocks for t in self.tokens[b.start:b.end + 1]]
+
+    # -- the walk
+    def run(self) -> Extraction:
+        tokens = self.tokens
+        i = 0
+        comment = 0
+        table_directive = False
+        consumed_to = -1
+        last_cards: dict[int, Card] = {}  # paragraph end line → last card made from it
+        while i < len(tokens):
+            t = tokens[i]
+            tt = t.type
+            if tt == "footnote_block_open":
+                break
+            if tt == "obsidian_comment_open":
+                comment += 1
+                if t.meta.get("directive", ())[:1] == ("table-cards",):
+                    table_directive = True
+                i += 1
+                continue
+            if tt == "obsidian_comment_close":
+                comment -= 1
+                i += 1
+                continue
+            if comment:
+                i += 1
+                continue
+            if tt == "table_open":
+                end = self._close_of(i)
+                if table_directive:
+                    self.table(i, end)
+                table_directive = False
+                i = end + 1
+                continue
+            if tt in ("paragraph_open", "heading_open") or tt in _LEAF_BLOCKS or t.nesting == 1:
+                table_directive = False
+            if tt == "paragraph_open" and i > consumed_to:
+                made, upto = self.paragraph(i)
+                consumed_to = max(consumed_to, upto)
+                ref = t.meta.get("block_id")
+                if ref is not None:
+                    target = made[-1] if (made and not ref.standalone) else last_cards.get(ref.end_line)
+                    if target is not None:
+                        target.key = ref.id
+                if made:
+                    last_cards[made[-1].end_line] = made[-1]
+            i += 1
+        if self.mode == "headings":
+            self.heading_cards()
+        self.check_duplicates()
+        return self.result
+
+    def _close_of(self, i: int) -> int:
+        parent, k = self._parent.get(i, (None, None))
+        if parent is None:
+            return i
+        return self._siblings[parent][k].end
+
+    def paragraph(self, i: int) -> tuple[list[Card], int]:
+        """Cards of the paragraph opened at token ``i``; returns them and the last token index used."""
+        tokens = self.tokens
+        inline = tokens[i + 1]
+        children = inline.children or []
+        first_line = inline.map[0] + 1 if inline.map else 1
+        lines = _lines(children)
+        skip_first = i > 0 and tokens[i - 1].type == "blockquote_open" and tokens[i - 1].meta.get("callout")
+        made: list[Card] = []
+        upto = i + 2
+        start = 1 if skip_first else 0
+        for k in range(start, len(lines)):
+            mark = _is_question_mark(lines[k])
+            if mark is None:
+                continue
+            q_lines = lines[start:k]
+            a_lines = lines[k + 1:]
+            front: list[Part] = [("inline", _join(q_lines))] if q_lines else []
+            q_line = first_line + start
+            if not q_lines:
+                above = self.preceding(i)
+                if above:
+                    front = [("blocks", self.block_tokens(above))]
+                    q_line = above[0].first + 1
+            back: list[Part] = [("inline", _join(a_lines))] if a_lines and any(a_lines) else []
+            below = self.following(i)
+            end_line = first_line + len(lines) - 1
+            if below:
+                back.append(("blocks", self.block_tokens(below)))
+                upto = below[-1].end
+                end_line = below[-1].last
+            card = self.add(q_line, end_line, "reversed" if mark == "??" else "basic", front, back, "multiline")
+            return ([card] if card else []), upto
+        run: list[tuple[int, list[Token]]] = []
+
+        def flush() -> None:
+            if run:
+                joined = _join([l for _, l in run])
+                if _has_cloze(joined, self.cloze_highlights):
+                    self.cloze(run[0][0], run[-1][0], joined, made)
+            run.clear()
+
+        for k in range(start, len(lines)):
+            split = _split_separator(lines[k])
+            if split is None:
+                run.append((first_line + k, lines[k]))
+                continue
+            flush()
+            front_t, back_t, rev = split
+            card = self.add(first_line + k, first_line + k, "reversed" if rev else "basic",
+                            [("inline", front_t)], [("inline", back_t)], "inline")
+            if card:
+                made.append(card)
+        flush()
+        return made, upto
+
+    def cloze(self, line: int, end_line: int, children: list[Token], made: list[Card]) -> None:
+        converted, problem = to_cloze(children, self.footnotes, self.cloze_highlights)
+        if problem:
+            self.diag(line, "bad-cloze", problem + "; card not written")
+            return
+        if not any(t.type == "cloze_open" for t in converted):
+            return
+        for k, t in enumerate(converted):
+            if t.type == "cloze_open" and k + 1 < len(converted) and converted[k + 1].type == "cloze_close":
+                self.diag(line, "bad-cloze", "empty cloze deletion; card not written")
+                return
+        card = self.add(line, end_line, "cloze", [("inline", _strip(converted))], [], "cloze",
+                        key=normalize(plain(converted)))
+        if card:
+            made.append(card)
+
+    def table(self, start: int, end: int) -> None:
+        """One card per body row: front = first cell (with its header), back = the other cells."""
+        tokens = self.tokens
+        headers: list[list[Token]] = []
+        rows: list[tuple[int, list[list[Token]]]] = []
+        current: list[list[Token]] | None = None
+        in_head = False
+        row_line = 0
+        for t in tokens[start:end + 1]:
+            if t.type == "thead_open":
+                in_head = True
+            elif t.type == "thead_close":
+                in_head = False
+            elif t.type == "tr_open":
+                current = []
+                row_line = (t.map[0] + 1) if t.map else 0
+            elif t.type == "tr_close" and current is not None:
+                if in_head:
+                    headers = current
+                else:
+                    rows.append((row_line, current))
+                current = None
+            elif t.type == "inline" and current is not None:
+                current.append(t.children or [])
+        from html import escape
+
+        head_text = [" ".join(plain(h).split()) for h in headers]
+        for line, cells in rows:
+            if not cells:
+                continue
+            first_head = head_text[0] if head_text else ""
+            front: list[Part] = []
+            if first_head:
+                front.append(("html", f'<span class="nd-th">{escape(first_head)}:</span> '))
+            front.append(("inline", cells[0]))
+            back: list[Part] = []
+            for c, cell in enumerate(cells[1:], 1):
+                name = head_text[c] if c < len(head_text) else ""
+                if name:
+                    back.append(("html", f'<div class="nd-row"><span class="nd-th">{escape(name)}:</span> '))
+                else:
+                    back.append(("html", '<div class="nd-row">'))
+                back.append(("inline", cell))
+                back.append(("html", "</div>"))
+            back_text = "\n".join(f"{head_text[c] + ': ' if c < len(head_text) and head_text[c] else ''}{plain(cell)}"
+                                  for c, cell in enumerate(cells[1:], 1) if plain(cell).strip())
+            self.add(line, line, "basic", front, back, "table", key=normalize(plain(cells[0])),
+                     front_text=plain(cells[0]), back_text=back_text)
+
+    def heading_cards(self) -> None:
+        """``cards: headings``: front = breadcrumb, back = the section's own blocks."""
+        top = self._siblings.get(-1, [])
+        for k, b in enumerate(top):
+            if self.tokens[b.start].type != "heading_open":
+                continue
+            body: list[_Block] = []
+            for nb in top[k + 1:]:
+                if self.tokens[nb.start].type == "heading_open":
+                    break
+                body.append(nb)
+            toks = [t for t in self.block_tokens(body) if t.type != "footnote_block_open"]
+            line = b.first + 1
+            if not plain_parts([("blocks", toks)]).strip():
+                continue  # a heading that only groups sub-headings
+            ctx, _ = self.context(line)
+            crumb = " › ".join(ctx)
+            self.add(line, body[-1].last if body else line, "basic", [("html", _esc(crumb))], [("blocks", toks)],
+                     "heading", key=normalize(crumb), front_text=crumb)
+
+    def check_duplicates(self) -> None:
+        seen: dict[str, Card] = {}
+        kept: list[Card] = []
+        for card in self.result.cards:
+            first = seen.get(card.key)
+            if first is not None:
+                self.diag(card.line, "duplicate-card",
+                          f"card key '{card.key}' is already used by the card at line {first.line} "
+                          f"(same GUID); give one a ^block-id. Not written")
+                continue
+            seen[card.key] = card
+            kept.append(card)
+        self.result.cards = kept
+
+
+def _esc(s: str) -> str:
+    from html import escape
+
+    return escape(s)
+
+
+def extract_note(vault: Vault, note: Note, base_deck: str, options: dict[str, Any] | None = None) -> Extraction:
+    """Cards of one note (empty when the note is not card-enabled)."""
+    options = options or {}
+    mode = cards_mode(note, options)
+    if mode is None:
+        return Extraction()
+    return _NoteCards(vault, note, mode, base_deck, options).run()
+
+
+def extract(vault: Vault, base_deck: str, options: dict[str, Any] | None = None) -> Extraction:
+    """Cards of every card-enabled note of the vault, in path order."""
+    total = Extraction()
+    for rel in sorted(vault.notes):
+        r = extract_note(vault, vault.notes[rel], base_deck, options)
+        total.cards.extend(r.cards)
+        total.diagnostics.extend(r.diagnostics)
+    return total

@@ -1,0 +1,38 @@
+"""``notedeck build``'s Anki emitter: cards of the vault → ``<out>/anki/<deck>.apkg``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import Config
+from ..vault import Diagnostics, Vault
+from .cards import extract
+from .deck import WriteStats, write_package
+from .render import RenderContext
+
+
+def base_deck(config: Config) -> str:
+    """The top deck's name: plugin option ``deck``, else the site name."""
+    return str(config.options.get("deck") or config.site_name)
+
+
+def render_context(vault: Vault, config: Config) -> RenderContext:
+    return RenderContext(vault, site_url=config.site_url,
+                         directory_urls=config.mkdocs.get("use_directory_urls", True) is not False)
+
+
+def emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> WriteStats | None:
+    """Extract, render and write the deck; card problems go into ``diagnostics``."""
+    base = base_deck(config)
+    result = extract(vault, base, config.options)
+    diagnostics.extend(result.diagnostics)
+    if not result.cards:
+        return None
+    ctx = render_context(vault, config)
+    stats = write_package(result.cards, ctx, base, Path(out) / "anki")
+    reported = {(d.path, d.line, d.col) for d in diagnostics if d.code in ("broken-embed", "broken-link")}
+    for note, link in ctx.missing:
+        if (str(note.path), link.line, link.col) not in reported:
+            diagnostics.add(str(note.path), link.line, link.col, "warning", "broken-embed",
+                            f"{link.raw} in a card matches no file in the vault")
+    return stats

@@ -1,0 +1,58 @@
+"""Per-card build state in ``<out>/anki/state.json``: GUID → content hash and the modification time
+written last time. Anki's importer updates a note only when the incoming one is newer, so an unchanged
+card keeps its old time (edits made inside Anki survive) and a changed card gets a strictly newer one."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..emitters import atomic_write
+
+STATE_NAME = "state.json"
+VERSION = 1
+
+
+@dataclass
+class CardState:
+    hash: str
+    mod: int
+
+
+@dataclass
+class State:
+    path: Path
+    cards: dict[str, CardState] = field(default_factory=dict)
+    now: int = field(default_factory=lambda: int(time.time()))
+    seen: dict[str, CardState] = field(default_factory=dict)
+    changed: int = 0
+
+    @classmethod
+    def load(cls, folder: Path) -> "State":
+        path = folder / STATE_NAME
+        state = cls(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") == VERSION:
+                state.cards = {g: CardState(str(c["hash"]), int(c["mod"])) for g, c in data["cards"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass  # no state (first build) or unreadable: every card is new
+        return state
+
+    def mod_for(self, guid: str, content_hash: str) -> int:
+        """The modification time to write for this card (and remember it)."""
+        prev = self.cards.get(guid)
+        if prev is not None and prev.hash == content_hash:
+            mod = prev.mod
+        else:
+            mod = max(self.now, prev.mod + 1) if prev is not None else self.now
+            self.changed += 1
+        self.seen[guid] = CardState(content_hash, mod)
+        return mod
+
+    def save(self) -> None:
+        """Write the state of this build's cards (atomically)."""
+        data = {"version": VERSION, "cards": {g: {"hash": c.hash, "mod": c.mod} for g, c in sorted(self.seen.items())}}
+        atomic_write(self.path, json.dumps(data, ensure_ascii=False, indent=0))
