@@ -8,6 +8,7 @@ not publish are removed from MkDocs' file list, so they have no page, nav entry 
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -94,6 +95,8 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
                 files.append(File.generated(config, tags_page, content=TAGS_PAGE_TEXT))
             elif existing is not None and (existing.private or "material/tags" not in existing.text):
                 tags_page = None  # the vault's own tags.md has no listing to link to
+        if not any(files.get_file_from_path(p) is not None for p in ("index.md", "README.md")):
+            files.append(File.generated(config, "index.md", content=home_page(vault, config.site_name)))
         for path, content in ((assets.CSS_PATH, assets.CSS), (assets.MATHJAX_CONFIG_PATH, assets.MATHJAX_CONFIG)):
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=content))
@@ -113,6 +116,22 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         if "title" not in page.meta and not any(h.level == 1 for h in note.headings):
             page.meta["title"] = note.title
         return transform(note, self.site, backlinks=self.config.backlinks)
+
+
+def home_page(vault: Vault, site_name: str) -> str:
+    """A generated home page (for a vault without ``index.md``): every published note, by folder."""
+    from .transform import md_text
+
+    lines = [f"# {md_text(site_name)}", ""]
+    folder = None
+    for note in sorted(vault.published, key=lambda n: (n.folder, n.rel)):
+        if note.folder != folder:
+            folder = note.folder
+            if folder:
+                lines += ["", f"**{md_text(folder)}**", ""]
+        url = "/".join(quote(p) for p in note.rel.split("/"))
+        lines.append(f"- [{md_text(note.title)}]({url})")
+    return "\n".join(lines) + "\n"
 
 
 def ext_missing_slugify(mdx: dict) -> bool:

@@ -214,7 +214,7 @@ class _Renderer:
         if link.kind == "markdown":
             return self.markdown_link_edits(note, link, r)
         if not r.ok:
-            return [(sp.start, sp.end, _broken(link.raw, r.message))]
+            return [(sp.start, sp.end, _broken(link.alias if link.alias and not link.width else _default_text(link), r.message))]
         target = r.note
         if link.embed:
             if target is None:
@@ -272,7 +272,7 @@ class _Renderer:
         a, b = self.vault.section_of(r)
         key = (target.rel, (a, b))
         if key in stack or len(stack) > MAX_EMBED_DEPTH:
-            return _broken(link.raw, "embed cycle: not expanded")
+            return _broken(_default_text(link), f"{link.raw}: embed cycle, not expanded")
         anchor = r.heading.anchor if r.heading else ("^" + r.block.id if r.block else "")
         title = link.alias or (r.heading.text if r.heading else target.title)
         inner = self.render(target, a, b, stack + [key], embedded=True,
@@ -456,8 +456,9 @@ def _default_text(link: Link) -> str:
     return " > ".join(parts) if parts else link.raw
 
 
-def _broken(raw: str, message: str) -> str:
-    return f'<span class="notedeck-broken" title="{html.escape(message)}">{html.escape(raw).replace("[", "&#91;").replace("]", "&#93;")}</span>'
+def _broken(text: str, message: str) -> str:
+    """Visibly broken text (not a link): what the link displays, the problem as a tooltip."""
+    return f'<span class="notedeck-broken" title="{html.escape(message)}">{md_text(text)}</span>'
 
 
 def _drop_inside(edits: list[Edit], removed: list[tuple[int, int]]) -> list[Edit]:
