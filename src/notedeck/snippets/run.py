@@ -171,7 +171,7 @@ class NoteRun:
                 finally:
                     if after_each:
                         after_each(ctx)
-            self.done += 1
+            self.done = block.index + 1
         return self.failed_line
 
     def run(self, block: Block) -> None:
