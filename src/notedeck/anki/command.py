@@ -1,0 +1,54 @@
+"""``notedeck cards [VAULT] [--json]``: preview the cards that reach Anki."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from ..config import load_config
+from ..vault import Vault
+from .cards import Card, extract
+from .emit import base_deck
+
+
+def card_record(card: Card) -> dict:
+    return {
+        "deck": card.deck,
+        "type": card.kind,
+        "origin": card.origin,
+        "front": card.front_text,
+        "back": card.back_text,
+        "context": card.breadcrumb,
+        "tags": card.tags,
+        "key": card.key,
+        "guid": card.guid,
+        "source": card.source,
+    }
+
+
+def _one_line(s: str, width: int = 60) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+@click.command("cards")
+@click.argument("vault", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the cards as a JSON list.")
+def cards(vault: str | None, as_json: bool) -> None:
+    """List the cards the vault's card-enabled notes produce (deck, type, front, back, tags, guid, source)."""
+    config = load_config(vault)
+    v = Vault.load(config.vault)
+    result = extract(v, base_deck(config), config.options)
+    if as_json:
+        click.echo(json.dumps([card_record(c) for c in result.cards], ensure_ascii=False, indent=2))
+    else:
+        for c in result.cards:
+            click.echo(f"{c.source}  [{c.deck}] {c.kind}  {_one_line(c.front_text)}  →  {_one_line(c.back_text)}"
+                       f"  {' '.join('#' + t for t in c.tags)}  guid={c.guid}")
+    for d in sorted(result.diagnostics):
+        click.echo(str(d), err=True)
+    decks = {c.deck for c in result.cards}
+    click.echo(f"notedeck: {len(result.cards)} cards in {len(decks)} decks", err=True)
+    sys.exit(1 if any(d.severity == "error" for d in result.diagnostics) else 0)
