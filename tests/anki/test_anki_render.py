@@ -1,0 +1,110 @@
+"""Identity, URLs and rendering details of the Anki emitter."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import genanki
+from anki_helpers import FIXTURES, build, config_for, fresh_collection, import_package
+
+from notedeck.anki import models
+from notedeck.anki.cards import extract
+from notedeck.anki.deck import deck_id, fields_of
+from notedeck.anki.emit import emit, render_context
+from notedeck.anki.render import obsidian_url, page_path, site_url_of
+from notedeck.vault import Diagnostics, Vault
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_page_urls_follow_mkdocs():
+    assert page_path("a/b.md") == "a/b/"
+    assert page_path("index.md") == ""
+    assert page_path("a/index.md") == "a/"
+    assert page_path("a/b.md", directory_urls=False) == "a/b.html"
+    assert site_url_of("https://x.org/site", "深度/激活 函数.md", "relu") == \
+        "https://x.org/site/%E6%B7%B1%E5%BA%A6/%E6%BF%80%E6%B4%BB%20%E5%87%BD%E6%95%B0/#relu"
+    assert site_url_of("", "a.md") == ""
+    assert obsidian_url("我的 库", "深度/激活.md") == \
+        "obsidian://open?vault=%E6%88%91%E7%9A%84%20%E5%BA%93&file=%E6%B7%B1%E5%BA%A6%2F%E6%BF%80%E6%B4%BB"
+
+
+def test_ids_are_fixed_and_derived_from_names():
+    assert (models.BASIC.model_id, models.REVERSED.model_id, models.CLOZE.model_id) == (1735000001, 1735000002, 1735000003)
+    assert deck_id("测试::数学") == deck_id("测试::数学") != deck_id("测试::物理")
+    assert 1 < deck_id("x") < 2**63
+
+
+def test_guid_survives_an_answer_edit_but_not_a_question_edit(tmp_path):
+    vault = tmp_path / "v"
+    vault.mkdir()
+    note = vault / "n.md"
+    note.write_text("---\ntags: [flashcards]\n---\n问题::答案\n", encoding="utf-8")
+    (first,) = extract(Vault.load(vault), "D").cards
+    note.write_text("---\ntags: [flashcards]\n---\n\n问题  ::新答案\n", encoding="utf-8")
+    (second,) = extract(Vault.load(vault), "D").cards
+    assert first.guid == second.guid == genanki.guid_for("n.md", "问题")
+    note.write_text("---\ntags: [flashcards]\n---\n别的问题::新答案\n", encoding="utf-8")
+    (third,) = extract(Vault.load(vault), "D").cards
+    assert third.guid != first.guid
+
+
+def test_cloze_braces_inside_math_do_not_end_the_cloze(tmp_path):
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "n.md").write_text("---\ncards: true\n---\n答案是 ==$\\frac{1}{x^{2}}$== 。\n", encoding="utf-8")
+    v = Vault.load(vault)
+    (card,) = extract(v, "D").cards
+    text = fields_of(card, render_context(v, config_for(vault)))[0]
+    assert text == "答案是 {{c1::\\(\\frac{1}{x^{2} }\\)}} 。"
+
+
+def test_sr_plugin_scheduling_comments_are_dropped(tmp_path):
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "n.md").write_text("#flashcards\n\n问::答 <!--SR:!2024-01-01,3,250-->\n", encoding="utf-8")
+    v = Vault.load(vault)
+    (card,) = extract(v, "D").cards
+    assert fields_of(card, render_context(v, config_for(vault)))[1] == "答"
+
+
+def test_missing_image_in_a_card_is_reported_once(tmp_path):
+    for check in (True, False):
+        v = Vault.load(FIXTURES / "anki-bad", check=check)
+        diags = Diagnostics()
+        diags.extend(v.diagnostics)
+        emit(v, config_for(v.root), tmp_path / f"out{check}", diags)
+        broken = [d for d in diags if d.code == "broken-embed"]
+        assert [(Path(d.path).name, d.line) for d in broken] == [("坏卡片.md", 16)], check
+
+
+def test_deck_option_names_the_package_and_top_deck(tmp_path):
+    apkg, _ = build(FIXTURES / "anki-vault", tmp_path / "out", deck="我的卡组")
+    assert apkg.name == "我的卡组.apkg"
+    col = fresh_collection(tmp_path / "col")
+    try:
+        import_package(col, apkg)
+        assert "我的卡组::数学::微积分" in {d.name for d in col.decks.all_names_and_ids()}
+    finally:
+        col.close()
+
+
+def test_repo_notes_build_a_deck_that_imports_cleanly(tmp_path):
+    """The real notes/ (tagged flashcards/…) → one package; Anki imports every note, no diagnostics from cards."""
+    vault = REPO / "notes"
+    v = Vault.load(vault)
+    diags = Diagnostics()
+    stats = emit(v, config_for(vault), tmp_path / "out", diags)
+    assert [str(d) for d in diags] == []
+    assert stats is not None and stats.notes > 0
+    col = fresh_collection(tmp_path / "col")
+    try:
+        log = import_package(col, stats.path)
+        assert len(log.new) == stats.notes == col.note_count()
+        for cid in col.find_cards(""):
+            card = col.get_card(cid)
+            assert card.question().strip() and card.answer().strip()
+            assert not re.search(r"(?<!\\)\$[^$\s][^$]*\$", re.sub(r"<[^>]+>", "", card.answer())), card.answer()
+    finally:
+        col.close()
