@@ -22,7 +22,6 @@ import html
 import posixpath
 import textwrap
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from ..vault import Link, Note, Vault, media_kind, slugify
 
@@ -44,6 +43,7 @@ CALLOUT_TYPES: dict[str, str] = {
 }
 
 MAX_EMBED_DEPTH = 8
+BLOCK = "\x00block\x00"  # marks a multi-line replacement: its lines get the container's prefix
 _MD_SPECIAL = str.maketrans({**{c: "\\" + c for c in "\\`*_[]"}, "<": "&lt;"})
 
 
@@ -52,8 +52,12 @@ def md_text(s: str) -> str:
     return s.translate(_MD_SPECIAL)
 
 
+_PATH_ESCAPES = str.maketrans({c: f"%{ord(c):02X}" for c in ' "<>`()%#?\'[]'})
+
+
 def _url_path(path: str) -> str:
-    return quote(path, safe="/")
+    """A relative path as written in a Markdown link: Unicode kept, unsafe ASCII %-escaped."""
+    return path.translate(_PATH_ESCAPES)
 
 
 _FRAGMENT_ESCAPES = str.maketrans({c: f"%{ord(c):02X}" for c in ' "<>`()%'})
@@ -275,11 +279,13 @@ class _Renderer:
             return _broken(_default_text(link), f"{link.raw}: embed cycle, not expanded")
         anchor = r.heading.anchor if r.heading else ("^" + r.block.id if r.block else "")
         title = link.alias or (r.heading.text if r.heading else target.title)
-        inner = self.render(target, a, b, stack + [key], embedded=True,
-                            drop_heading_line=r.heading.line if r.heading else None)
+        drop = r.heading.line if r.heading else None
+        if r.heading is None and r.block is None and target.headings and target.headings[0].level == 1:
+            drop = target.headings[0].line  # the embed's title already shows the note's H1
+        inner = self.render(target, a, b, stack + [key], embedded=True, drop_heading_line=drop)
         body = "\n".join(("    " + ln) if ln.strip() else "" for ln in inner.strip("\n").split("\n"))
         head = f'!!! embed "[{md_text(title)}]({self.note_url(target, anchor)})"'
-        return "\n\n" + head + "\n\n" + body + "\n\n"
+        return BLOCK + "\n\n" + head + "\n\n" + body + "\n\n"
 
     def tag_html(self, name: str) -> str:
         text = md_text("#" + name)
@@ -375,6 +381,8 @@ class _Renderer:
                 else:  # lazy continuation line (or a list marker before the quote)
                     prefix.append("    " if callout is not None else "")
             new_prefix = "".join(prefix)
+            if not text[pos:end].strip():
+                new_prefix = new_prefix.rstrip()  # a blank quote line stays blank
             if title_callout is not None:
                 c = title_callout
                 t_start, t_end = _title_bounds(text, pos, end)
@@ -467,6 +475,43 @@ def _drop_inside(edits: list[Edit], removed: list[tuple[int, int]]) -> list[Edit
     return sorted(keep, key=lambda ed: (ed[0], ed[1]))
 
 
+def _current_line(out: list[str]) -> str:
+    """The text of the output line being written (everything after the last newline)."""
+    tail: list[str] = []
+    for piece in reversed(out):
+        nl = piece.rfind("\n")
+        if nl >= 0:
+            tail.append(piece[nl + 1:])
+            break
+        tail.append(piece)
+    return "".join(reversed(tail))
+
+
+def _indent_block(block: str, line: str) -> str:
+    """Continue ``block``'s lines inside the container the current ``line`` opened (quote, callout, list)."""
+    last = line.rfind(">")
+    quote = "".join(ch if ch == ">" else " " for ch in line[: last + 1])
+    rest = line[last + 1:]
+    head = rest.lstrip(" \t")
+    marker = head.split(" ", 1)[0] if head else ""
+    parts = block.split("\n")
+    if marker in ("-", "*", "+") or (marker[:-1].isdigit() and marker[-1:] in (".", ")")):
+        width = len(rest) - len(head) + len(marker) + 1
+        pad = " " * (4 * -(-width // 4))  # Python-Markdown nests list content at 4-column steps
+        if not head[len(marker):].strip():  # ``- ![[x]]``: the block starts on the marker's line
+            while parts and not parts[0]:
+                parts.pop(0)
+            parts[0] = " " * max(len(pad) - len(rest), 1) + parts[0]
+            parts.insert(0, "")
+            parts[:2] = [parts[0] + parts[1]]
+    else:
+        pad = rest[: len(rest) - len(head)]
+    cont = quote + pad
+    last = len(parts) - 1
+    return "\n".join(part if i == 0 else ((cont + part) if part or i == last else cont.rstrip())
+                      for i, part in enumerate(parts))
+
+
 def _splice(text: str, lo: int, hi: int, edits: list[Edit]) -> str:
     out: list[str] = []
     pos = lo
@@ -474,6 +519,8 @@ def _splice(text: str, lo: int, hi: int, edits: list[Edit]) -> str:
         if s < pos or s < lo or e > hi:
             continue  # overlapping or out of range: the model never produces these
         out.append(text[pos:s])
+        if repl.startswith(BLOCK):
+            repl = _indent_block(repl[len(BLOCK):], _current_line(out))
         out.append(repl)
         pos = e
     out.append(text[pos:hi])

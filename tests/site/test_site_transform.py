@@ -1,0 +1,265 @@
+"""Unit tests of the Obsidian → Material Markdown transform, one construct at a time."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from notedeck.site.transform import CALLOUT_TYPES, SiteIndex, page_dir, transform
+from notedeck.vault import Vault
+
+
+def vault_of(tmp_path: Path, files: dict[str, str | bytes]) -> Vault:
+    for rel, content in files.items():
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            p.write_bytes(content)
+        else:
+            p.write_text(content, encoding="utf-8")
+    return Vault.load(tmp_path, progress=False)
+
+
+def render(tmp_path: Path, files: dict[str, str | bytes], rel: str = "a.md", **kw) -> str:
+    v = vault_of(tmp_path, files)
+    site = SiteIndex.build(v, **kw)
+    return transform(v.notes[rel], site, backlinks=False)
+
+
+TARGET = "# 目标\n\nintro ^blk\n\n## 中文 标题\n\n正文\n\n### 子 标题\n\n更深\n"
+
+
+# ------------------------------------------------------------------ wikilinks
+
+
+@pytest.mark.parametrize("link, expected", [
+    ("[[目标]]", "[目标](目标.md)"),
+    ("[[目标|别的名字]]", "[别的名字](目标.md)"),
+    ("[[目标#中文 标题]]", "[目标 > 中文 标题](目标.md#中文-标题)"),
+    ("[[目标#中文 标题|看这里]]", "[看这里](目标.md#中文-标题)"),
+    ("[[目标#中文 标题#子 标题]]", "[目标 > 中文 标题 > 子 标题](目标.md#子-标题)"),
+    ("[[目标#^blk]]", "[目标 > ^blk](目标.md#^blk)"),
+    ("[[目标.md]]", "[目标.md](目标.md)"),
+    ("[[目 标 别名]]", "[目 标 别名](目标.md)"),
+    ("[[目标]]、[[目标]]", "[目标](目标.md)、[目标](目标.md)"),
+])
+def test_wikilinks(tmp_path, link, expected):
+    files = {"a.md": f"x {link} y\n", "目标.md": "---\naliases: [目 标 别名]\n---\n" + TARGET}
+    assert render(tmp_path, files).strip() == f"x {expected} y"
+
+
+def test_same_note_heading_link_is_a_fragment(tmp_path):
+    out = render(tmp_path, {"a.md": "# 开始\n\n见 [[#第二 节]]\n\n## 第二 节\n"})
+    assert "[第二 节](#第二-节)" in out
+
+
+def test_case_insensitive_and_folder_paths(tmp_path):
+    files = {"sub/a.md": "[[NOTE]] [[other/note]]\n", "other/Note.md": "# n\n"}
+    out = render(tmp_path, files, "sub/a.md")
+    assert out.strip() == "[NOTE](../other/Note.md) [other/note](../other/Note.md)"
+
+
+def test_duplicate_names_prefer_the_linking_notes_folder(tmp_path):
+    files = {"x/a.md": "[[同名]]\n", "x/同名.md": "x\n", "y/同名.md": "y\n"}
+    assert render(tmp_path, files, "x/a.md").strip() == "[同名](同名.md)"
+
+
+def test_link_text_is_escaped_and_urls_quoted(tmp_path):
+    files = {"a.md": "[[my note 🚀|a *b* [c]]]\n", "my note 🚀.md": "x\n"}
+    out = render(tmp_path, files)
+    assert "my%20note%20🚀.md" in out
+
+
+def test_broken_links_are_visible_spans_not_links(tmp_path):
+    out = render(tmp_path, {"a.md": "[[没有]] and [[a#没有标题]] and [x](nope.md)\n"})
+    assert out.count('class="notedeck-broken"') == 3
+    text = re.sub(r' title="[^"]*"', "", out)
+    assert "[[" not in text and "](" not in text
+    assert ">没有</span>" in out
+
+
+def test_private_notes_link_as_plain_text_and_embed_as_notice(tmp_path):
+    files = {"a.md": "[[私密]] and [[私密|别名]]\n\n![[私密]]\n", "私密.md": "---\npublish: false\n---\n绝密词汇\n"}
+    out = render(tmp_path, files)
+    assert "私密 and 别名" in out
+    assert "绝密词汇" not in out and "私密.md" not in out
+    assert "notedeck-private-embed" in out
+
+
+def test_markdown_links_resolve_like_wikilinks(tmp_path):
+    files = {"d/a.md": "[t](../目标.md#中文-标题) [u](目标) ![p](pic.png)\n", "目标.md": TARGET, "img/pic.png": b"x"}
+    out = render(tmp_path, files, "d/a.md")
+    assert "[t](../目标.md#中文-标题)" in out.replace("目标", "目标")
+    assert "[u](../目标.md)" in out
+    assert "![p](../img/pic.png)" in out
+
+
+# ------------------------------------------------------------------ embeds
+
+
+def test_image_embeds_with_sizes(tmp_path):
+    files = {"a.md": "![[猫 咪.png|300]]\n\n![[猫 咪.png|300x200]]\n\n![[猫 咪.png|一只猫]]\n", "img/猫 咪.png": b"x"}
+    out = render(tmp_path, files)
+    assert '![猫 咪.png](img/猫%20咪.png){ width="300" }' in out
+    assert '{ width="300" height="200" }' in out
+    assert "![一只猫](img/" in out
+
+
+@pytest.mark.parametrize("dir_urls, prefix", [(True, "../../"), (False, "../")])
+def test_media_embeds_use_page_relative_urls(tmp_path, dir_urls, prefix):
+    files = {"n/a.md": "![[讲义.pdf]]\n\n![[声音.mp3]]\n\n![[clip.mp4]]\n",
+             "f/讲义.pdf": b"%PDF", "f/声音.mp3": b"x", "f/clip.mp4": b"x"}
+    out = render(tmp_path, files, "n/a.md", use_directory_urls=dir_urls)
+    assert f'<iframe class="notedeck-pdf" src="{prefix}f/讲义.pdf"' in out
+    assert f'<audio class="notedeck-audio" controls src="{prefix}f/声音.mp3">' in out
+    assert f'<video class="notedeck-video" controls src="{prefix}f/clip.mp4">' in out
+
+
+def test_page_dir():
+    assert page_dir("a/b.md") == "a/b"
+    assert page_dir("a/index.md") == "a"
+    assert page_dir("a/b.md", False) == "a"
+    assert page_dir("index.md") == ""
+
+
+def test_note_embed_is_transformed_and_keeps_host_anchors(tmp_path):
+    files = {"a.md": "# 主页\n\n![[目标]]\n\n## 中文 标题\n", "目标.md": TARGET + "\n[[#中文 标题]] ==亮== %%藏%%\n"}
+    out = render(tmp_path, files)
+    assert '!!! embed "[目标](目标.md)"' in out
+    assert "\n    **中文 标题**\n" in out and "\n    **子 标题**\n" in out  # no heading → no id clash
+    assert "## 中文 标题" in out.split("**子 标题**")[1]  # the host's own heading stays a heading
+    assert "[中文 标题](目标.md#中文-标题)" in out  # [[#h]] inside the embed → its source
+    assert "<mark>亮</mark>" in out and "藏" not in out and "^blk" not in out
+
+
+def test_heading_and_block_embeds(tmp_path):
+    files = {"a.md": "![[目标#中文 标题]]\n\n![[目标#^blk]]\n", "目标.md": TARGET}
+    out = render(tmp_path, files)
+    heading, block = out.split('!!! embed "[目标]')
+    assert '!!! embed "[中文 标题](目标.md#中文-标题)"' in heading
+    assert "    正文" in heading and "    **子 标题**" in heading and "intro" not in heading
+    assert "(目标.md#^blk)" in block and "    intro" in block and "正文" not in block
+
+
+def test_embed_cycles_are_not_expanded(tmp_path):
+    files = {"a.md": "![[b]]\n", "b.md": "B 内容\n\n![[a]]\n"}
+    out = render(tmp_path, files)
+    assert out.count("B 内容") == 1
+    assert "embed cycle" in out
+
+
+def test_embed_inside_a_callout_is_indented_with_it(tmp_path):
+    files = {"a.md": "> [!note] 看\n> ![[b]]\n", "b.md": "被嵌入\n"}
+    out = render(tmp_path, files)
+    assert '!!! note "看"' in out
+    assert '    !!! embed "[b](b.md)"' in out and "        被嵌入" in out
+
+
+# ------------------------------------------------------------------ callouts
+
+
+@pytest.mark.parametrize("obsidian, material", sorted(CALLOUT_TYPES.items()))
+def test_every_callout_type_maps_to_material(tmp_path, obsidian, material):
+    out = render(tmp_path, {"a.md": f"> [!{obsidian.upper()}] 标题\n> 内容\n"})
+    classes = material if material == obsidian else f"{material} {obsidian}"
+    assert out.strip() == f'!!! {classes} "标题"\n    内容'
+
+
+def test_unknown_callout_type_renders_as_note(tmp_path):
+    out = render(tmp_path, {"a.md": "> [!custom]\n> x\n"})
+    assert out.startswith('!!! note custom "Custom"')
+
+
+@pytest.mark.parametrize("fold, marker", [("", "!!!"), ("-", "???"), ("+", "???+")])
+def test_callout_folding(tmp_path, fold, marker):
+    out = render(tmp_path, {"a.md": f"> [!faq]{fold} 问题？\n> 答案\n"})
+    assert out.strip() == f'{marker} question faq "问题？"\n    答案'
+
+
+def test_callout_without_title_uses_the_type_name(tmp_path):
+    assert render(tmp_path, {"a.md": "> [!tip]\n> x\n"}).startswith('!!! tip "Tip"')
+
+
+def test_nested_callouts_and_plain_quotes(tmp_path):
+    src = "> [!tip]+ 外层\n> 外层内容\n>\n> > [!warning] 内层\n> > 内层内容\n>\n> > 普通引用\n\n> 不是 callout\n"
+    out = render(tmp_path, {"a.md": src})
+    assert out == ('???+ tip "外层"\n    外层内容\n\n    !!! warning "内层"\n        内层内容\n\n'
+                   "    > 普通引用\n\n> 不是 callout\n")
+
+
+def test_callout_title_with_link_and_body_with_code(tmp_path):
+    src = "> [!note] 见 [[b]]\n> ```python\n> x = '[[b]] ==y== %%z%%'\n> ```\n"
+    out = render(tmp_path, {"a.md": src, "b.md": "b\n"})
+    assert out == "!!! note \"见 [b](b.md)\"\n    ```python\n    x = '[[b]] ==y== %%z%%'\n    ```\n"
+
+
+# ------------------------------------------------------------------ inline syntax
+
+
+def test_highlight_comment_and_code_untouched(tmp_path):
+    src = "正文 ==重点 **粗** [[b]]== 还有 %%注释%% 结束，`[[b]] ==c== %%d%% #e`\n"
+    out = render(tmp_path, {"a.md": src, "b.md": "b\n"})
+    assert out == "正文 <mark>重点 **粗** [b](b.md)</mark> 还有  结束，`[[b]] ==c== %%d%% #e`\n"
+
+
+def test_block_comment_with_hidden_code_is_removed_entirely(tmp_path):
+    src = "前\n\n%%\n注释\n```python\nhidden = 1\n```\n%%\n\n后\n"
+    out = render(tmp_path, {"a.md": src})
+    assert "注释" not in out and "hidden" not in out and "%%" not in out
+    assert out.startswith("前\n") and out.rstrip().endswith("后")
+
+
+def test_fences_are_copied_verbatim(tmp_path):
+    fence = "```python title=\"x.py\"\ns = \"[[a]] ![[b]] ==c== %%d%% #tag ^id\"\n```\n\n~~~mermaid\ngraph TD\n  A-->B\n~~~\n"
+    out = render(tmp_path, {"a.md": "# t\n\n" + fence})
+    assert fence in out
+
+
+def test_math_is_left_for_arithmatex(tmp_path):
+    src = "行内 $a_{i}^2$ 和\n\n$$\n\\sum_i x_i\n$$\n"
+    assert render(tmp_path, {"a.md": src}) == src
+
+
+def test_inline_tags_link_to_the_tags_page(tmp_path):
+    out = render(tmp_path, {"d/a.md": "文字 #数学/导数 和 #tag\n"}, "d/a.md", tags_page="tags.md")
+    assert "[#数学/导数](../tags.md#tag:数学导数){ .notedeck-tag }" in out
+    plain = render(tmp_path, {"d/a.md": "文字 #tag\n"}, "d/a.md")
+    assert '<span class="notedeck-tag">#tag</span>' in plain
+
+
+def test_block_ids_become_anchors(tmp_path):
+    out = render(tmp_path, {"a.md": "段落 ^p1\n\n- 项 ^li\n\n| a |\n|---|\n| b |\n\n^tbl\n"})
+    assert '段落 <span class="notedeck-block" id="^p1"></span>' in out
+    assert '- 项 <span class="notedeck-block" id="^li"></span>' in out
+    assert '\n<span class="notedeck-block" id="^tbl"></span>\n' in out
+    assert "^p1\n" not in out
+
+
+def test_front_matter_is_removed_and_footnotes_tasks_kept(tmp_path):
+    src = "---\ntags: [x]\n---\n正文[^1]\n\n- [ ] 任务\n\n[^1]: 脚注\n"
+    out = render(tmp_path, {"a.md": src})
+    assert out == "正文[^1]\n\n- [ ] 任务\n\n[^1]: 脚注\n"
+
+
+# ------------------------------------------------------------------ backlinks
+
+
+def test_backlinks_section_excludes_private_sources(tmp_path):
+    files = {"a.md": "# A\n", "b.md": "[[a]]\n", "c/d.md": "![[a]]\n", "p.md": "---\ndraft: true\n---\n[[a]]\n"}
+    v = vault_of(tmp_path, files)
+    out = transform(v.notes["a.md"], SiteIndex.build(v, backlinks_title="反向链接"))
+    tail = out.split('<div class="notedeck-backlinks"', 1)[1]
+    assert "反向链接" in tail and "- [b](b.md)" in tail and "- [d](c/d.md)" in tail and "p.md" not in tail
+    assert "notedeck-backlinks" not in transform(v.notes["b.md"], SiteIndex.build(v))
+
+
+def test_embed_in_a_list_item_nests_inside_the_item(tmp_path):
+    import markdown
+
+    out = render(tmp_path, {"a.md": "- 一\n- ![[b]]\n- 三\n", "b.md": "被嵌入\n"})
+    html = markdown.markdown(out, extensions=["admonition", "attr_list", "md_in_html"])
+    assert html.count("<li>") == 3 and "<pre>" not in html
+    item = html.split("<li>")[2]
+    assert '<div class="admonition embed">' in item and "被嵌入" in item
