@@ -1,0 +1,106 @@
+"""Benchmark: collect + run every Python block of a synthetic vault with notedeck's pytest plugin
+vs. pytest-markdown-docs, on the same files, in the same run. Prints a table and the ratio
+(notedeck / pytest-markdown-docs; target ≤ 1.0).
+
+    python benchmarks/bench_snippets.py [--notes 2000] [--blocks 3] [--repeat 1] [--deps DIR]
+
+pytest-markdown-docs pins ``markdown-it-py<4`` (it works with 4.x); to keep the project's
+markdown-it-py, install it aside: ``pip install --no-deps --target DIR pytest-markdown-docs`` and
+pass ``--deps DIR`` (default: ``$NOTEDECK_BENCH_DEPS`` or ``/tmp/notedeck-bench-deps``).
+
+pytest-markdown-docs runs each fence on its own; the vault's 2nd and later fences of a note carry
+its ``continuation`` flag (which our plugin ignores as an unknown flag) so that both tools run the
+same notebook semantics and every block passes in both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def make_files(root: Path, notes: int, blocks: int) -> None:
+    try:
+        from notedeck.synthetic import make_vault
+    except ImportError:  # pragma: no cover - before the synthetic module existed
+        make_vault = None
+    if make_vault is not None:
+        make_vault(root, notes=notes, code_blocks=blocks)
+    else:  # pragma: no cover
+        for i in range(notes):
+            folder = root / f"主题{i % 20:02d}"
+            folder.mkdir(parents=True, exist_ok=True)
+            body = [f"# 笔记 {i:05d}", ""]
+            for b in range(blocks):
+                code = f"x{b} = {b} + {i % 7}" if b == 0 else f"x{b} = x{b - 1} * 2"
+                body += ["```python", code, f"assert x{b} >= 0", "```", ""]
+            (folder / f"笔记 {i:05d}.md").write_text("\n".join(body), encoding="utf-8")
+    for path in root.rglob("*.md"):  # later fences continue the note's namespace in pytest-markdown-docs too
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"```python\n(x[1-9])", r"```python continuation\n\1", text), encoding="utf-8")
+
+
+def run(root: Path, args: list[str], deps: str | None) -> tuple[float, str]:
+    env = dict(os.environ)
+    env.pop("PYTEST_ADDOPTS", None)
+    if deps:
+        env["PYTHONPATH"] = deps + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(root), *args, str(root)]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    tail = (proc.stdout.strip().splitlines() or [""])[-1]
+    return elapsed, tail
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--notes", type=int, default=2000)
+    ap.add_argument("--blocks", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=1, help="runs per tool; the best time counts")
+    ap.add_argument("--deps", default=os.environ.get("NOTEDECK_BENCH_DEPS", "/tmp/notedeck-bench-deps"))
+    ns = ap.parse_args()
+    deps = ns.deps if ns.deps and Path(ns.deps).is_dir() else None
+
+    probe = subprocess.run([sys.executable, "-c", "import pytest_markdown_docs"], capture_output=True,
+                           env=dict(os.environ, PYTHONPATH=deps or os.environ.get("PYTHONPATH", "")))
+    if probe.returncode != 0:
+        sys.exit("pytest-markdown-docs is not importable: pip install --no-deps --target /tmp/notedeck-bench-deps "
+                 "pytest-markdown-docs (or pass --deps DIR)")
+
+    tools = {
+        "notedeck": ["-p", "no:pytest_markdown_docs"],
+        "pytest-markdown-docs": ["-p", "no:notedeck", "--markdown-docs"],
+    }
+    with tempfile.TemporaryDirectory(prefix="bench-snippets-") as tmp:
+        root = Path(tmp) / "vault"
+        make_files(root, ns.notes, ns.blocks)
+        rows = []
+        for name, args in tools.items():
+            best_collect = best_total = float("inf")
+            summary = collected = ""
+            for _ in range(ns.repeat):
+                t, collected = run(root, [*args, "--collect-only"], deps)
+                best_collect = min(best_collect, t)
+                t, summary = run(root, args, deps)
+                best_total = min(best_total, t)
+            rows.append((name, best_collect, best_total, collected, summary))
+
+    print(f"\n{ns.notes} notes × {ns.blocks} Python blocks (serial, best of {ns.repeat})\n")
+    print(f"| {'tool':<22} | {'collect (s)':>11} | {'collect+run (s)':>15} | result")
+    print(f"|{'-' * 24}|{'-' * 13}|{'-' * 17}|{'-' * 40}")
+    for name, c, t, collected, summary in rows:
+        print(f"| {name:<22} | {c:>11.2f} | {t:>15.2f} | {summary}")
+    ratio = rows[0][2] / rows[1][2]
+    print(f"\nratio notedeck / pytest-markdown-docs (collect+run): {ratio:.2f}  (target ≤ 1.0)")
+    print(f"ratio (collect only): {rows[0][1] / rows[1][1]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
