@@ -81,21 +81,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-snippets-") as tmp:
         root = Path(tmp) / "vault"
         make_files(root, ns.notes, ns.blocks)
-        rows = []
-        for name, args in tools.items():
-            best_collect = best_total = float("inf")
-            summary = collected = ""
-            for _ in range(ns.repeat):
-                t, collected = run(root, [*args, "--collect-only"], deps)
-                best_collect = min(best_collect, t)
-                t, summary = run(root, args, deps)
-                best_total = min(best_total, t)
-            rows.append((name, best_collect, best_total, collected, summary))
+        best = {name: [float("inf"), float("inf"), ""] for name in tools}
+        for _ in range(ns.repeat):  # interleaved, so a busy machine slows both alike
+            for name, args in tools.items():
+                t, _ = run(root, [*args, "--collect-only"], deps)
+                best[name][0] = min(best[name][0], t)
+                t, best[name][2] = run(root, args, deps)
+                best[name][1] = min(best[name][1], t)
+        rows = [(name, c, t, summary) for name, (c, t, summary) in best.items()]
 
     print(f"\n{ns.notes} notes × {ns.blocks} Python blocks (serial, best of {ns.repeat})\n")
     print(f"| {'tool':<22} | {'collect (s)':>11} | {'collect+run (s)':>15} | result")
     print(f"|{'-' * 24}|{'-' * 13}|{'-' * 17}|{'-' * 40}")
-    for name, c, t, collected, summary in rows:
+    for name, c, t, summary in rows:
         print(f"| {name:<22} | {c:>11.2f} | {t:>15.2f} | {summary}")
     ratio = rows[0][2] / rows[1][2]
     print(f"\nratio notedeck / pytest-markdown-docs (collect+run): {ratio:.2f}  (target ≤ 1.0)")

@@ -9,6 +9,7 @@ items or callouts whose source lines carry ``>`` or indentation.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import difflib
 import doctest
@@ -62,6 +63,43 @@ def close_figures() -> None:
     plt = sys.modules.get("matplotlib.pyplot")
     if plt is not None:
         plt.close("all")
+
+
+_SPARE_DIRS: list[str] = []
+
+
+def empty_dir() -> str:
+    """A fresh, empty temporary directory for one note (a spare one left empty by an earlier
+    note is reused: creating and removing thousands of directories costs more than the blocks)."""
+    while _SPARE_DIRS:
+        path = _SPARE_DIRS.pop()
+        try:
+            with os.scandir(path) as it:
+                if next(it, None) is None:
+                    return path
+        except OSError:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+    return tempfile.mkdtemp(prefix="notedeck-")
+
+
+def give_back_dir(path: str) -> None:
+    """Done with a note's directory: kept as a spare when still empty, else removed."""
+    try:
+        with os.scandir(path) as it:
+            empty = next(it, None) is None
+    except OSError:
+        return
+    if empty and not _SPARE_DIRS:
+        _SPARE_DIRS.append(path)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@atexit.register
+def _remove_spare_dirs() -> None:
+    while _SPARE_DIRS:
+        shutil.rmtree(_SPARE_DIRS.pop(), ignore_errors=True)
 
 
 class _Tee(io.TextIOBase):
@@ -136,7 +174,7 @@ class NoteRun:
         """Drop the namespace and remove the temporary directory."""
         self.namespace = {}
         if self.tmpdir:
-            shutil.rmtree(self.tmpdir, ignore_errors=True)
+            give_back_dir(self.tmpdir)
             self.tmpdir = None
 
     def _register_lines(self) -> None:
@@ -179,7 +217,7 @@ class NoteRun:
         A failure (unless expected) stops the note: later blocks are not run."""
         if self.tmpdir is None:
             use_agg()
-            self.tmpdir = tempfile.mkdtemp(prefix="notedeck-")
+            self.tmpdir = empty_dir()
         self.done = max(self.done, block.index + 1)
         try:
             if block.kind == "doctest":
@@ -330,8 +368,6 @@ def load_note(path: str | os.PathLike[str]) -> dict[str, Any]:
                     raise
         return run.namespace
     finally:
-        ns = run.namespace
-        run.tmpdir, tmp = None, run.tmpdir
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
-        run.namespace = ns
+        if run.tmpdir:
+            give_back_dir(run.tmpdir)
+            run.tmpdir = None
