@@ -22,6 +22,7 @@ import html
 import posixpath
 import textwrap
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..vault import Link, Note, Vault, media_kind, slugify
 
@@ -66,6 +67,12 @@ _FRAGMENT_ESCAPES = str.maketrans({c: f"%{ord(c):02X}" for c in ' "<>`()%'})
 def _url_fragment(anchor: str) -> str:
     """A fragment as written in an href: Unicode kept (ids keep CJK), only unsafe ASCII escaped."""
     return anchor.translate(_FRAGMENT_ESCAPES)
+
+
+@lru_cache(maxsize=65536)
+def relative(rel: str, folder: str) -> str:
+    """``rel`` (vault-relative) as a path relative to ``folder``, %-escaped for a Markdown link."""
+    return _url_path(posixpath.relpath(rel, folder or "."))
 
 
 def page_dir(rel: str, use_directory_urls: bool = True) -> str:
@@ -132,7 +139,7 @@ def backlinks_section(note: Note, site: SiteIndex) -> str:
     items = []
     for rel in sources:
         src = site.vault.notes[rel]
-        items.append(f"- [{md_text(src.title)}]({_url_path(posixpath.relpath(rel, folder or '.'))})")
+        items.append(f"- [{md_text(src.title)}]({relative(rel, folder)})")
     return ('\n<div class="notedeck-backlinks" markdown data-search-exclude>\n\n'
             f'<p class="notedeck-backlinks-title">{html.escape(site.backlinks_title)}</p>\n\n'
             + "\n".join(items) + "\n\n</div>\n")
@@ -156,11 +163,11 @@ class _Renderer:
         frag = "#" + _url_fragment(anchor) if anchor else ""
         if target.rel == self.host_rel and frag:
             return frag
-        return _url_path(posixpath.relpath(target.rel, self.host_folder or ".")) + frag
+        return relative(target.rel, self.host_folder) + frag
 
     def file_url(self, rel: str) -> str:
         """For Markdown links/images: MkDocs rewrites it to the copied file."""
-        return _url_path(posixpath.relpath(rel, self.host_folder or "."))
+        return relative(rel, self.host_folder)
 
     def html_url(self, rel: str) -> str:
         """For raw HTML (not rewritten by MkDocs): relative to the page's final URL."""
@@ -295,7 +302,7 @@ class _Renderer:
         return f'<span class="notedeck-tag">{html.escape("#" + name)}</span>'
 
     def note_url_rel(self, rel: str, anchor: str) -> str:
-        return _url_path(posixpath.relpath(rel, self.host_folder or ".")) + "#" + _url_fragment(anchor)
+        return relative(rel, self.host_folder) + "#" + _url_fragment(anchor)
 
     # -- transcluded headings become bold lines (the host page's ids stay as the model computed them)
     def heading_edits(self, note: Note, a: int, b: int, drop: int | None) -> list[Edit]:

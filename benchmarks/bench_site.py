@@ -1,0 +1,111 @@
+"""Benchmark: ``mkdocs build`` of a synthetic vault with the notedeck plugin vs. a plain ``mkdocs build``
+of the same pages (the plugin's output pre-rendered to plain Markdown, same configuration minus the
+plugin), in the same run. Prints a table and the ratio (plugin / plain; target ≤ 1.10).
+
+    python benchmarks/bench_site.py [--notes 2000] [--links 10] [--repeat 1] [--keep DIR]
+
+Each build runs as its own ``python -m mkdocs build`` process (wall clock, includes start-up, jieba's
+dictionary and Material's search indexing). The plain variant gets exactly the Markdown the plugin
+produces (front matter with the tags, the generated home and tags pages, the plugin's CSS/JS files), so
+the difference is the plugin's own work: loading the vault once and transforming each page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from notedeck.site import assets
+from notedeck.site.default_config import base_yaml
+from notedeck.site.plugin import TAGS_PAGE_TEXT, home_page
+from notedeck.site.transform import SiteIndex, transform
+from notedeck.synthetic import make_vault
+from notedeck.vault import Vault
+
+
+def write_config(path: Path, docs: Path, site: Path, plugin: bool) -> Path:
+    text = base_yaml()
+    if not plugin:
+        text = text.replace("  - notedeck\n", "")
+        text += "\nextra_css:\n  - " + assets.CSS_PATH + "\n"
+    head = yaml.safe_dump({"site_name": "bench", "docs_dir": str(docs), "site_dir": str(site)}, allow_unicode=True)
+    path.write_text(head + text, encoding="utf-8")
+    return path
+
+
+def prerender(vault_dir: Path, plain: Path) -> tuple[float, float]:
+    """Write the plugin's output for every published note into ``plain``; return (load s, transform s)."""
+    t0 = time.perf_counter()
+    vault = Vault.load(vault_dir, progress=False)
+    site_index = SiteIndex.build(vault, tags_page="tags.md")
+    t1 = time.perf_counter()
+    bodies = {note.rel: transform(note, site_index) for note in vault.published}
+    t2 = time.perf_counter()
+    for note in vault.published:
+        out = plain / note.rel
+        out.parent.mkdir(parents=True, exist_ok=True)
+        meta = {"tags": note.tag_names} if note.tag_names else {}
+        fm = "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n" if meta else ""
+        out.write_text(fm + bodies[note.rel], encoding="utf-8")
+    for rel, path in vault.attachments.items():
+        (plain / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, plain / rel)
+    if "index.md" not in vault.notes:
+        (plain / "index.md").write_text(home_page(vault, "bench"), encoding="utf-8")
+    (plain / "tags.md").write_text(TAGS_PAGE_TEXT, encoding="utf-8")
+    for rel, content in ((assets.CSS_PATH, assets.CSS), (assets.MATHJAX_CONFIG_PATH, assets.MATHJAX_CONFIG)):
+        (plain / rel).parent.mkdir(parents=True, exist_ok=True)
+        (plain / rel).write_text(content, encoding="utf-8")
+    return t1 - t0, t2 - t1
+
+
+def mkdocs_build(config: Path) -> float:
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], check=True,
+                   env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1"})
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--notes", type=int, default=2000)
+    ap.add_argument("--links", type=int, default=10)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = ap.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="notedeck-bench-site-"))
+    try:
+        vault_dir, plain_dir = work / "vault", work / "plain"
+        for d in (vault_dir, plain_dir):
+            shutil.rmtree(d, ignore_errors=True)
+        make_vault(vault_dir, notes=args.notes, links=args.links, cards=0)
+        load_s, transform_s = prerender(vault_dir, plain_dir)
+        with_cfg = write_config(work / "with-plugin.yml", vault_dir, work / "site-plugin", plugin=True)
+        plain_cfg = write_config(work / "plain.yml", plain_dir, work / "site-plain", plugin=False)
+        plain_t, plugin_t = [], []
+        for _ in range(args.repeat):  # alternate, so machine load hits both alike
+            plain_t.append(mkdocs_build(plain_cfg))
+            plugin_t.append(mkdocs_build(with_cfg))
+        p, q = min(plain_t), min(plugin_t)
+        print(f"\nsite build, {args.notes} notes × {args.links} links (best of {args.repeat})")
+        print(f"| {'variant':<40} | {'seconds':>8} | {'ratio':>6} |")
+        print(f"|{'-' * 42}|{'-' * 10}|{'-' * 8}|")
+        print(f"| {'plain mkdocs build (pre-rendered pages)':<40} | {p:8.2f} | {1.0:6.2f} |")
+        print(f"| {'mkdocs build with the notedeck plugin':<40} | {q:8.2f} | {q / p:6.2f} |")
+        print(f"| {'  of which: load vault (in-process)':<40} | {load_s:8.2f} | {'':>6} |")
+        print(f"| {'  of which: transform all pages':<40} | {transform_s:8.2f} | {'':>6} |")
+        print(f"\nratio plugin / plain = {q / p:.3f} (target ≤ 1.10)")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
