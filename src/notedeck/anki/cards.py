@@ -16,12 +16,15 @@ Only paragraphs are read (never code spans, fences, math or ``%% comments %%``):
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import genanki
+import genanki.util
 from markdown_it.token import Token
 
 from ..vault import Diagnostic, Note, Vault
@@ -51,10 +54,15 @@ class Card:
     front_text: str = ""
     back_text: str = ""
     note_key: str = ""
+    _guid: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def guid(self) -> str:
-        return genanki.guid_for(self.note_key, self.key)
+        """``genanki.guid_for(note key, card key)`` (memoised; the key is final once extraction ends)."""
+        cached = self._guid
+        if cached is None or cached[0] != self.key:
+            cached = self._guid = (self.key, guid_for(self.note_key, self.key))
+        return cached[1]
 
     @property
     def source(self) -> str:
@@ -69,6 +77,19 @@ class Card:
 class Extraction:
     cards: list[Card] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+_BASE91 = genanki.util.BASE91_TABLE
+
+
+def guid_for(*values: str) -> str:
+    """Exactly ``genanki.guid_for`` (Anki's base91 of a SHA-256 prefix), without its per-byte loop."""
+    n = int.from_bytes(hashlib.sha256("__".join(str(v) for v in values).encode("utf-8")).digest()[:8], "big")
+    out: list[str] = []
+    while n > 0:
+        n, r = divmod(n, 91)
+        out.append(_BASE91[r])
+    return "".join(reversed(out))
 
 
 # ---------------------------------------------------------------- which notes, which deck
@@ -163,6 +184,10 @@ def plain(children: list[Token], markers: bool = False) -> str:
     return "".join(out)
 
 
+def _inline_only(parts: list[Part]) -> bool:
+    return len(parts) == 1 and parts[0][0] == "inline"
+
+
 def plain_parts(parts: list[Part], markers: bool = False) -> str:
     out: list[str] = []
     for kind, value in parts:
@@ -184,10 +209,26 @@ def plain_parts(parts: list[Part], markers: bool = False) -> str:
 # ---------------------------------------------------------------- token helpers
 
 
-def _text(content: str) -> Token:
-    t = Token("text", "", 0)
-    t.content = content
-    return t
+class Piece:
+    """A light inline token that extraction makes (a cut of a text token, a line break, a cloze marker);
+    the note's own tokens are never modified. Renders like a markdown-it token of the same type."""
+
+    tag = markup = info = ""
+    block = hidden = False
+    map = None
+    level = 0
+    children = None
+
+    def __init__(self, type: str, content: str = "", nesting: int = 0, meta: dict | None = None) -> None:
+        self.type = type
+        self.content = content
+        self.nesting = nesting
+        self.meta = meta if meta is not None else {}
+        self.attrs: dict = {}
+
+
+def _text(content: str) -> Piece:
+    return Piece("text", content)
 
 
 def _lines(children: list[Token]) -> list[list[Token]]:
@@ -204,7 +245,7 @@ def _join(lines: list[list[Token]]) -> list[Token]:
     out: list[Token] = []
     for k, line in enumerate(lines):
         if k:
-            out.append(Token("softbreak", "br", 0))
+            out.append(Piece("softbreak"))
         out.extend(line)
     return out
 
@@ -214,10 +255,12 @@ def _strip(children: list[Token]) -> list[Token]:
     out = list(children)
     if out and out[0].type == "text":
         s = out[0].content.lstrip()
-        out[0:1] = [_text(s)] if s else []
+        if s != out[0].content:
+            out[0:1] = [_text(s)] if s else []
     if out and out[-1].type == "text":
         s = out[-1].content.rstrip()
-        out[-1:] = [_text(s)] if s else []
+        if s != out[-1].content:
+            out[-1:] = [_text(s)] if s else []
     return out
 
 
@@ -290,8 +333,7 @@ def to_cloze(children: list[Token], footnotes: dict[int, str], highlights: bool 
         skip_ref = False
         if t.type == "mark_open" and highlights and open_n is None and not mark_depth:
             mark_depth = 1
-            tok = Token("cloze_open", "", 1)
-            tok.meta = {"n": next_n}
+            tok = Piece("cloze_open", nesting=1, meta={"n": next_n})
             next_n += 1
             out.append(tok)
             continue
@@ -300,7 +342,7 @@ def to_cloze(children: list[Token], footnotes: dict[int, str], highlights: bool 
         if t.type == "mark_close" and mark_depth:
             mark_depth -= 1
             if not mark_depth:
-                tok = Token("cloze_close", "", -1)
+                tok = Piece("cloze_close", nesting=-1)
                 nxt = children[k + 1] if k + 1 < len(children) else None
                 if nxt is not None and nxt.type == "footnote_ref" and nxt.meta.get("id") in footnotes:
                     tok.meta = {"hint": footnotes[nxt.meta["id"]]}
@@ -323,8 +365,7 @@ def to_cloze(children: list[Token], footnotes: dict[int, str], highlights: bool 
                     continue  # nested ``{{c`` inside a cloze: leave as text
                 if piece:
                     out.append(_text(piece))
-                tok = Token("cloze_open", "", 1)
-                tok.meta = {"n": int(m.group(1))}
+                tok = Piece("cloze_open", nesting=1, meta={"n": int(m.group(1))})
                 out.append(tok)
                 open_n = int(m.group(1))
             elif g == "::":
@@ -340,7 +381,7 @@ def to_cloze(children: list[Token], footnotes: dict[int, str], highlights: bool 
                     hint.append(piece)
                 elif piece:
                     out.append(_text(piece))
-                tok = Token("cloze_close", "", -1)
+                tok = Piece("cloze_close", nesting=-1)
                 h = "".join(hint).strip() if hint is not None else ""
                 tok.meta = {"hint": h} if h else {}
                 out.append(tok)
@@ -360,7 +401,7 @@ def to_cloze(children: list[Token], footnotes: dict[int, str], highlights: bool 
 # ---------------------------------------------------------------- the walk
 
 
-@dataclass
+@dataclass(slots=True)
 class _Block:
     start: int  # token index of the opening token (or the leaf token)
     end: int  # token index of the matching close (== start for leaves)
@@ -401,12 +442,26 @@ class _NoteCards:
         self.footnotes = _footnotes(self.tokens)
         self.result = Extraction()
         self.display = str(note.path)
-        self._siblings = _siblings(self.tokens)
-        self._parent: dict[int, tuple[int, int]] = {}  # block start → (parent, index among siblings)
+
+    # -- block structure, computed only when a card needs it (multi-line, table, heading cards)
+    @cached_property
+    def _siblings(self) -> dict[int, list[_Block]]:
+        return _siblings(self.tokens)
+
+    @cached_property
+    def _parent(self) -> dict[int, tuple[int, int]]:
+        """Block start → (parent, index among its siblings)."""
+        out: dict[int, tuple[int, int]] = {}
         for parent, blocks in self._siblings.items():
             for k, b in enumerate(blocks):
-                self._parent[b.start] = (parent, k)
-        self._blank = {i for i, _ in enumerate(note.line_starts) if not note.lines(i + 1, i + 1).strip()}
+                out[b.start] = (parent, k)
+        return out
+
+    @cached_property
+    def _blank(self) -> set[int]:
+        """0-based numbers of the note's blank lines."""
+        text = self.note.text
+        return {k for k, line in enumerate(text.split("\n")) if not line.strip()}
 
     # -- helpers
     def diag(self, line: int, code: str, message: str, severity: str = "warning") -> None:
@@ -430,9 +485,9 @@ class _NoteCards:
             key: str | None = None, front_text: str | None = None, back_text: str | None = None) -> Card | None:
         ctx, anchor = self.context(line)
         if front_text is None:
-            front_text = plain_parts(front, markers=kind == "cloze")
+            front_text = plain(front[0][1], kind == "cloze") if _inline_only(front) else plain_parts(front, kind == "cloze")
         if back_text is None:
-            back_text = plain_parts(back)
+            back_text = plain(back[0][1]) if _inline_only(back) else plain_parts(back)
         if kind == "cloze":
             if not plain_parts(front).strip():
                 self.diag(line, "empty-card", "cloze card has no text")
@@ -442,7 +497,7 @@ class _NoteCards:
             self.diag(line, "empty-card", f"card has an empty {side}; not written")
             return None
         if key is None:
-            key = normalize(plain_parts(front))
+            key = normalize(front_text)
         card = Card(self.note, line, end_line, kind, front, back, key, self.deck, self.tags, ctx, anchor,
                     origin, front_text, back_text, self.note_key)  # type: ignore[arg-type]
         self.result.cards.append(card)
@@ -519,12 +574,15 @@ class _NoteCards:
                 continue
             if tt in ("paragraph_open", "heading_open") or tt in _LEAF_BLOCKS or t.nesting == 1:
                 table_directive = False
-            if tt == "paragraph_open" and i > consumed_to:
-                made, upto = self.paragraph(i)
-                consumed_to = max(consumed_to, upto)
+            if tt == "paragraph_open":
+                made: list[Card] = []
+                if i > consumed_to and self.may_hold_cards(tokens[i + 1].content):
+                    made, upto = self.paragraph(i)
+                    consumed_to = max(consumed_to, upto)
                 ref = t.meta.get("block_id")
                 if ref is not None:
-                    target = made[-1] if (made and not ref.standalone) else last_cards.get(ref.end_line)
+                    target = made[-1] if (made and not ref.standalone) else (
+                        last_cards.get(ref.end_line) if ref.standalone else None)
                     if target is not None:
                         target.key = ref.id
                 if made:
@@ -534,6 +592,11 @@ class _NoteCards:
             self.heading_cards()
         self.check_duplicates()
         return self.result
+
+    def may_hold_cards(self, source: str) -> bool:
+        """Cheap pre-check on a paragraph's source; the decision itself is made on its tokens."""
+        return ("::" in source or "?" in source or "{{c" in source
+                or (self.cloze_highlights and "==" in source))
 
     def _close_of(self, i: int) -> int:
         parent, k = self._parent.get(i, (None, None))
@@ -552,7 +615,8 @@ class _NoteCards:
         made: list[Card] = []
         upto = i + 2
         start = 1 if skip_first else 0
-        for k in range(start, len(lines)):
+        source = inline.content
+        for k in range(start, len(lines) if "?" in source else 0):
             mark = _is_question_mark(lines[k])
             if mark is None:
                 continue
@@ -576,8 +640,10 @@ class _NoteCards:
             return ([card] if card else []), upto
         run: list[tuple[int, list[Token]]] = []
 
+        clozes = "{{c" in source or (self.cloze_highlights and "==" in source)
+
         def flush() -> None:
-            if run:
+            if run and clozes:
                 joined = _join([l for _, l in run])
                 if _has_cloze(joined, self.cloze_highlights):
                     self.cloze(run[0][0], run[-1][0], joined, made)

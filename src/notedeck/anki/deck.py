@@ -9,6 +9,7 @@ import shutil
 import tempfile
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
@@ -20,13 +21,41 @@ from .render import RenderContext, obsidian_url, render_blocks, render_inline
 from .state import State
 
 
-class _Note(genanki.Note):
-    """A genanki note written with its own modification time (from :class:`State`), not the build's."""
+_CLOZE_NUM = re.compile(r"{{c(\d+)::.+?}}", re.DOTALL)
 
-    mod: int = 0
 
-    def write_to_db(self, cursor, timestamp: float, deck_id, id_gen):  # type: ignore[override]
-        return super().write_to_db(cursor, self.mod, deck_id, id_gen)
+class _Deck(genanki.Deck):
+    """A genanki deck whose notes are inserted in bulk, each with its own modification time.
+
+    genanki writes the package (schema, collection, note types, decks, media, zip); only the rows of
+    ``notes`` and ``cards`` are written here, with the values genanki's ``Note``/``Card`` would write,
+    except ``mod``: it comes from :class:`State`, not from the build time (Anki re-imports a note only
+    when it is newer). One ``executemany`` instead of two statements per note halves the write time.
+    """
+
+    def __init__(self, deck_id: int, name: str) -> None:
+        super().__init__(deck_id, name)
+        self.rows: list[tuple[str, genanki.Model, int, str, list[str]]] = []  # guid, model, mod, tags, fields
+
+    def add_row(self, guid: str, model: genanki.Model, mod: int, tags: list[str], fields: list[str]) -> None:
+        self.models[model.model_id] = model
+        self.rows.append((guid, model, mod, " " + " ".join(tags) + " " if tags else "", fields))
+
+    def write_to_db(self, cursor, timestamp: float, id_gen):  # type: ignore[override]
+        super().write_to_db(cursor, timestamp, id_gen)  # deck and note types (self.notes is empty)
+        notes, cards = [], []
+        did = self.deck_id
+        for guid, model, mod, tags, fields in self.rows:
+            nid = next(id_gen)
+            notes.append((nid, guid, model.model_id, mod, -1, tags, "\x1f".join(fields), fields[0], 0, 0, ""))
+            if model.model_type == genanki.Model.CLOZE:
+                ords = sorted({int(n) - 1 for n in _CLOZE_NUM.findall(fields[0]) if int(n) > 0}) or [0]
+            else:
+                ords = [0, 1] if len(model.templates) == 2 else [0]
+            for ord_ in ords:
+                cards.append((next(id_gen), nid, did, ord_, mod, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+        cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", notes)
+        cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
 
 
 def _umask() -> int:
@@ -52,13 +81,23 @@ def render_side(parts: list[Part], ctx: RenderContext) -> str:
     return "".join(p if p.startswith("<") or k == 0 else "<br>" + p for k, p in enumerate(out) if p)
 
 
+@lru_cache(maxsize=65536)
+def _obsidian(vault_name: str, rel: str) -> str:
+    return obsidian_url(vault_name, rel)
+
+
 def source_html(card: Card, ctx: RenderContext) -> str:
-    links = []
-    url = ctx.note_url(card.note, card.anchor)
-    if url:
-        links.append(f'<a href="{escape(url)}">site</a>')
-    links.append(f'<a href="{escape(obsidian_url(ctx.vault.root.name, card.note.rel))}">Obsidian</a>')
-    return " · ".join(links)
+    """Links to the card's place on the site (when published and ``site_url`` is set) and in Obsidian."""
+    key = (card.note.rel, card.anchor)
+    html = ctx.sources.get(key)
+    if html is None:
+        links = []
+        url = ctx.note_url(card.note, card.anchor)
+        if url:
+            links.append(f'<a href="{escape(url)}">site</a>')
+        links.append(f'<a href="{escape(_obsidian(ctx.vault.root.name, card.note.rel))}">Obsidian</a>')
+        html = ctx.sources[key] = " · ".join(links)
+    return html
 
 
 def fields_of(card: Card, ctx: RenderContext) -> list[str]:
@@ -71,11 +110,8 @@ def fields_of(card: Card, ctx: RenderContext) -> list[str]:
 
 
 def content_hash(card: Card, fields: list[str]) -> str:
-    h = hashlib.sha1()
-    for part in (card.kind, card.deck, " ".join(card.tags), *fields):
-        h.update(part.encode("utf-8"))
-        h.update(b"\x1f")
-    return h.hexdigest()
+    """What decides "changed": note type, deck, tags and every field."""
+    return hashlib.sha1("\x1f".join((card.kind, card.deck, " ".join(card.tags), *fields)).encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -95,20 +131,19 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
     """Write ``folder/<base_deck>.apkg`` and ``folder/state.json``."""
     folder.mkdir(parents=True, exist_ok=True)
     state = State.load(folder)
-    decks: dict[str, genanki.Deck] = {}
+    decks: dict[str, _Deck] = {}
     for card in cards:
         fields = fields_of(card, ctx)
         model = MODELS[card.kind]
         if card.kind == "cloze":
             fields[1] = ""  # Extra
-        note = _Note(model=model, fields=fields, tags=card.tags, guid=card.guid)
-        note.mod = state.mod_for(card.guid, content_hash(card, fields))
+        guid = card.guid
         deck = decks.get(card.deck)
         if deck is None:
-            deck = decks[card.deck] = genanki.Deck(deck_id(card.deck), card.deck)
-        deck.add_note(note)
+            deck = decks[card.deck] = _Deck(deck_id(card.deck), card.deck)
+        deck.add_row(guid, model, state.mod_for(guid, content_hash(card, fields)), card.tags, fields)
     if base_deck not in decks:
-        decks[base_deck] = genanki.Deck(deck_id(base_deck), base_deck)
+        decks[base_deck] = _Deck(deck_id(base_deck), base_deck)
     target = folder / f"{package_name(base_deck)}.apkg"
     with tempfile.TemporaryDirectory(prefix=".notedeck-media-", dir=folder) as media_dir:
         media_paths = []

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from ..config import Config
 from ..vault import Diagnostics, Vault
@@ -21,8 +24,26 @@ def render_context(vault: Vault, config: Config) -> RenderContext:
                          directory_urls=config.mkdocs.get("use_directory_urls", True) is not False)
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC: card building makes many short-lived objects while the whole vault's token
+    graph is alive, and every collection would walk that graph again (≈2× slower on large vaults)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> WriteStats | None:
     """Extract, render and write the deck; card problems go into ``diagnostics``."""
+    with gc_paused():
+        return _emit(vault, config, out, diagnostics)
+
+
+def _emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> WriteStats | None:
     base = base_deck(config)
     result = extract(vault, base, config.options)
     diagnostics.extend(result.diagnostics)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 from urllib.parse import quote
 
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from pygments import highlight
@@ -65,6 +66,12 @@ class RenderContext:
     note: Note | None = None
     in_cloze: int = 0
     _hashes: dict[Path, str] = field(default_factory=dict)
+    env: dict = field(default_factory=dict)
+    _urls: dict[tuple[str, str], str] = field(default_factory=dict)
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (rel, anchor) → Source field
+
+    def __post_init__(self) -> None:
+        self.env = {"nd": self}
 
     def media_name(self, path: Path) -> str:
         """Flat, content-hashed name: two ``a.png`` in different folders never collide."""
@@ -78,9 +85,14 @@ class RenderContext:
         return name
 
     def note_url(self, note: Note, anchor: str = "") -> str:
+        """The note's page (and heading) on the site; ``""`` for private notes or without ``site_url``."""
         if note.private:
             return ""
-        return site_url_of(self.site_url, note.rel, anchor, self.directory_urls)
+        key = (note.rel, anchor)
+        url = self._urls.get(key)
+        if url is None:
+            url = self._urls[key] = site_url_of(self.site_url, note.rel, anchor, self.directory_urls)
+        return url
 
 
 def _label(link: Link) -> str:
@@ -244,9 +256,21 @@ def _highlight(code: str, lang: str) -> str:
 _RENDERER = CardRenderer()
 
 
+_RULES = _RENDERER.rules
+_OPTIONS = parser().options
+
+
 def render_inline(children: Sequence[Token], ctx: RenderContext) -> str:
     """HTML of inline tokens (a line, part of a line, a paragraph's children)."""
-    return _RENDERER.renderInline(children, parser().options, {"nd": ctx}).strip()
+    env = ctx.env
+    out: list[str] = []
+    for i, t in enumerate(children):
+        if t.type == "text":  # the common case, without the rule lookup
+            out.append(escapeHtml(t.content))
+            continue
+        rule = _RULES.get(t.type)
+        out.append(rule(children, i, _OPTIONS, env) if rule else _RENDERER.renderToken(children, i, _OPTIONS, env))
+    return "".join(out).strip()
 
 
 def render_blocks(tokens: Sequence[Token], ctx: RenderContext) -> str:
@@ -260,4 +284,4 @@ def render_blocks(tokens: Sequence[Token], ctx: RenderContext) -> str:
             depth -= 1
         elif not depth:
             kept.append(t)
-    return _RENDERER.render(kept, parser().options, {"nd": ctx}).strip()
+    return _RENDERER.render(kept, _OPTIONS, ctx.env).strip()

@@ -55,4 +55,4 @@ class State:
     def save(self) -> None:
         """Write the state of this build's cards (atomically)."""
         data = {"version": VERSION, "cards": {g: {"hash": c.hash, "mod": c.mod} for g, c in sorted(self.seen.items())}}
-        atomic_write(self.path, json.dumps(data, ensure_ascii=False, indent=0))
+        atomic_write(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))

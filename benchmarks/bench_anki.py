@@ -1,0 +1,109 @@
+"""Anki emitter vs. raw genanki, same run.
+
+A synthetic vault (2,000 notes × 10 ``Q::A`` cards, plus one ``==highlight==`` cloze each) goes through our
+pipeline — card extraction from the tokens, Markdown→HTML rendering, per-card state, genanki write —
+and is compared with raw genanki writing the same number of notes with fields of the same size (the very
+strings we rendered) and the same note type. Parsing the vault (shared by every emitter) is timed
+separately and not part of the ratio. Target: ratio ≤ 1.5.
+
+    python benchmarks/bench_anki.py [--notes 2000] [--cards 10] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import genanki
+
+from notedeck.anki.cards import extract
+from notedeck.anki.deck import deck_id, fields_of, write_package
+from notedeck.anki.emit import gc_paused
+from notedeck.anki.models import MODELS
+from notedeck.anki.render import RenderContext
+from notedeck.synthetic import make_vault
+from notedeck.vault import Vault
+
+
+def ours(vault: Vault, out: Path) -> int:
+    """What ``notedeck build``'s Anki emitter does (``notedeck.anki.emit``), minus the config lookup."""
+    with gc_paused():
+        result = extract(vault, "Bench")
+        ctx = RenderContext(vault, site_url="https://example.org/")
+        stats = write_package(result.cards, ctx, "Bench", out)
+    return stats.notes
+
+
+def raw_genanki(notes: list[tuple[str, list[str], str, str]], out: Path) -> int:
+    decks: dict[str, genanki.Deck] = {}
+    for kind, fields, guid, deck in notes:
+        d = decks.get(deck) or decks.setdefault(deck, genanki.Deck(deck_id(deck), deck))
+        d.add_note(genanki.Note(model=MODELS[kind], fields=fields, guid=guid))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        genanki.Package(list(decks.values())).write_to_file(str(out / "raw.apkg"))
+    return len(notes)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--notes", type=int, default=2000)
+    ap.add_argument("--cards", type=int, default=10)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-anki-"))
+    try:
+        make_vault(tmp / "vault", notes=args.notes, cards=args.cards)
+        t = time.perf_counter()
+        vault = Vault.load(tmp / "vault", progress=False)
+        parse_s = time.perf_counter() - t
+
+        # the baseline's input: exactly the field strings our pipeline writes (rendered once, untimed)
+        result = extract(vault, "Bench")
+        ctx = RenderContext(vault, site_url="https://example.org/")
+        prepared = []
+        for c in result.cards:
+            fields = fields_of(c, ctx)
+            if c.kind == "cloze":
+                fields[1] = ""
+            prepared.append((c.kind, fields, c.guid, c.deck))
+        size = sum(len(f) for _, fs, _, _ in prepared for f in fs)
+
+        best_ours = best_raw = float("inf")
+        n_ours = n_raw = 0
+        for k in range(args.repeat):
+            out_raw = tmp / f"raw{k}"
+            out_raw.mkdir()
+            t = time.perf_counter()
+            n_raw = raw_genanki(prepared, out_raw)
+            best_raw = min(best_raw, time.perf_counter() - t)
+            out = tmp / f"ours{k}"
+            t = time.perf_counter()
+            n_ours = ours(vault, out)
+            best_ours = min(best_ours, time.perf_counter() - t)
+        assert n_ours == n_raw, (n_ours, n_raw)
+        cards = sum(1 for c in result.cards)
+        rows = [
+            ("vault parse (not in ratio)", parse_s, ""),
+            ("raw genanki, same notes", best_raw, "1.00"),
+            ("notedeck anki emitter", best_ours, f"{best_ours / best_raw:.2f}"),
+        ]
+        print(f"\n{args.notes} notes → {cards} card notes ({size / 1e6:.1f} MB of fields), best of {args.repeat}")
+        print(f"{'step':<30} {'seconds':>8} {'ratio':>6}")
+        print("-" * 46)
+        for name, secs, ratio in rows:
+            print(f"{name:<30} {secs:>8.2f} {ratio:>6}")
+        ratio = best_ours / best_raw
+        print(f"\nratio {ratio:.2f} (target ≤ 1.5): {'OK' if ratio <= 1.5 else 'ABOVE TARGET'}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()
