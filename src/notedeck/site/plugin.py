@@ -61,6 +61,8 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
             mdx.setdefault("toc", {})["slugify"] = slugify(case="lower")
             if "toc" not in config.markdown_extensions:
                 config.markdown_extensions.append("toc")
+        if "nl2br" in config.markdown_extensions and strict_line_breaks(config.docs_dir):
+            config.markdown_extensions.remove("nl2br")
         if assets.CSS_PATH not in config.extra_css:
             config.extra_css.append(assets.CSS_PATH)
         self.tags_enabled = any(name in ("tags", "material/tags") for name in config.plugins)
@@ -115,7 +117,17 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
             page.meta["tags"] = note.tag_names
         if "title" not in page.meta and not any(h.level == 1 for h in note.headings):
             page.meta["title"] = note.title
-        return transform(note, self.site, backlinks=self.config.backlinks)
+        try:
+            return transform(note, self.site, backlinks=self.config.backlinks)
+        except Exception as e:  # never a traceback on a user's vault: report it and publish the source
+            d = self.vault.diagnostics.add(str(note.path), 1, 1, "error", "site-transform",
+                                           f"could not transform this note for the site ({type(e).__name__}: {e}); "
+                                           "its Markdown is published unchanged")
+            if self.collect is not None:
+                self.collect.extend([d])
+            else:
+                log.error(str(d))
+            return markdown
 
 
 def home_page(vault: Vault, site_name: str) -> str:
@@ -132,6 +144,18 @@ def home_page(vault: Vault, site_name: str) -> str:
         url = "/".join(quote(p) for p in note.rel.split("/"))
         lines.append(f"- [{md_text(note.title)}]({url})")
     return "\n".join(lines) + "\n"
+
+
+def strict_line_breaks(docs_dir: str) -> bool:
+    """Obsidian's "Strict line breaks" setting of the vault (off by default: a newline is a break)."""
+    import json
+    from pathlib import Path
+
+    try:
+        data = json.loads((Path(docs_dir) / ".obsidian" / "app.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("strictLineBreaks") is True
 
 
 def ext_missing_slugify(mdx: dict) -> bool:

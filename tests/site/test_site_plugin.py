@@ -1,0 +1,63 @@
+"""The MkDocs plugin on small vaults: Obsidian settings, failures, the user's own mkdocs.yml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from notedeck.config import load_config
+from notedeck.site import plugin as plugin_mod
+from notedeck.site.emit import emit
+from notedeck.site.linkcheck import check_site
+from notedeck.vault import Diagnostics, Vault
+
+
+def build(vault_dir: Path, out: Path, cwd: Path | None = None) -> tuple[Path, Diagnostics]:
+    config = load_config(vault_dir, cwd=cwd or out)
+    diags = Diagnostics()
+    emit(Vault.load(config.vault, progress=False), config, out, diags)
+    return out / "site", diags
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_newlines_are_line_breaks_unless_obsidian_says_strict(tmp_path):
+    vault = write(tmp_path / "v", {"a.md": "# A\n\n第一行\n第二行\n"})
+    site, _ = build(vault, tmp_path / "o1")
+    assert "第一行<br />\n第二行" in (site / "a" / "index.html").read_text(encoding="utf-8")
+    write(vault, {".obsidian/app.json": '{"strictLineBreaks": true}'})
+    site, _ = build(vault, tmp_path / "o2")
+    assert "第一行\n第二行" in (site / "a" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_failing_transform_is_a_diagnostic_not_a_traceback(tmp_path, monkeypatch):
+    vault = write(tmp_path / "v", {"a.md": "# A\n\n文字\n", "b.md": "# B\n\n[[a]]\n"})
+
+    def boom(note, site, backlinks=True):
+        if note.rel == "a.md":
+            raise ValueError("synthetic failure")
+        return original(note, site, backlinks=backlinks)
+
+    original = plugin_mod.transform
+    monkeypatch.setattr(plugin_mod, "transform", boom)
+    site, diags = build(vault, tmp_path / "o")
+    assert [d.code for d in diags] == ["site-transform"] and "synthetic failure" in diags.items[0].message
+    assert (site / "a" / "index.html").is_file() and (site / "b" / "index.html").is_file()
+
+
+def test_a_project_mkdocs_yml_without_our_extensions_still_works(tmp_path):
+    """A minimal mkdocs.yml (just the plugin): the plugin adds the extensions its output needs."""
+    project = write(tmp_path / "p", {
+        "mkdocs.yml": "site_name: 最小\ndocs_dir: docs\ntheme: {name: material}\nplugins: [search, notedeck]\n",
+        "docs/index.md": "# 首页\n\n> [!tip]- 折叠\n> 内容 [[b#中文 标题]]\n\n![[b#中文 标题]]\n",
+        "docs/b.md": "# B\n\n## 中文 标题\n\n正文 ^x\n",
+    })
+    site, diags = build(project / "docs", tmp_path / "o", cwd=project)
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert '<details class="tip">' in html and 'class="admonition embed"' in html
+    assert "最小" in html
+    assert check_site(site) == []
