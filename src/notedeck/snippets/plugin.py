@@ -13,15 +13,21 @@ markers (``signal`` method: a hanging block fails and the session goes on).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .blocks import Block
-from .run import BlockFailure, NoteRun, close_figures
+if TYPE_CHECKING:
+    from .blocks import Block
+    from .run import NoteRun
 
 DEFAULT_TIMEOUT = 60.0
+
+#: Cheap pre-filter: a note without a fence whose info string starts with a runnable language
+#: has no items, so it is not parsed at all (a false positive only costs a parse).
+_MAYBE_RUNNABLE = re.compile(r"(?:```|~~~)[ \t]*\{?[ \t]*\.?(?:python3?|py|pycon)(?!\w)", re.IGNORECASE)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -63,7 +69,7 @@ class NoteFile(pytest.File):
         text, problem = read_note_text(self.path)
         if text is None:
             raise self.CollectError(str(problem))
-        if "```" not in text and "~~~" not in text:
+        if not _MAYBE_RUNNABLE.search(text):
             return
         note, _ = parse_note(self.path, self.path.name, text)
         self.blocks = blocks_of(note)
@@ -74,9 +80,13 @@ class NoteFile(pytest.File):
             yield BlockItem.from_parent(self, name=block.name, block=block, timeout=block.timeout or timeout)
 
     def setup(self) -> None:
+        from .run import NoteRun
+
         self.run = NoteRun(self.path, self.blocks, self.display, self.line_count)
 
     def teardown(self) -> None:
+        from .run import close_figures
+
         if self.run is not None:
             self.run.release()
             self.run = None
@@ -128,6 +138,8 @@ class BlockItem(pytest.Item):
             self.config.pluginmanager.hook.pytest_timeout_cancel_timer(item=self)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
+        from .run import BlockFailure
+
         if isinstance(excinfo.value, BlockFailure):
             return excinfo.value.report
         return super().repr_failure(excinfo, style=style)
