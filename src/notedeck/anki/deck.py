@@ -58,6 +58,32 @@ class _Deck(genanki.Deck):
         cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
 
 
+class _Package(genanki.Package):
+    """genanki's package, with the collection built in memory and stored into the zip directly
+    (genanki goes through a temporary database file)."""
+
+    def write_to_file(self, file, timestamp: float | None = None):  # type: ignore[override]
+        import itertools
+        import json
+        import sqlite3
+        import time
+        import zipfile
+
+        conn = sqlite3.connect(":memory:")
+        cursor = conn.cursor()
+        timestamp = time.time() if timestamp is None else timestamp
+        self.write_to_db(cursor, timestamp, itertools.count(int(timestamp * 1000)))
+        conn.commit()
+        data = conn.serialize()
+        conn.close()
+        with zipfile.ZipFile(file, "w") as outzip:
+            outzip.writestr("collection.anki2", data)
+            media = dict(enumerate(self.media_files))
+            outzip.writestr("media", json.dumps({idx: os.path.basename(path) for idx, path in media.items()}))
+            for idx, path in media.items():
+                outzip.write(path, str(idx))
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -70,6 +96,9 @@ def deck_id(name: str) -> int:
 
 
 def render_side(parts: list[Part], ctx: RenderContext) -> str:
+    """HTML of one side: inline parts, block parts and ready-made HTML, in order."""
+    if len(parts) == 1 and parts[0][0] == "inline":
+        return render_inline(parts[0][1], ctx)
     out: list[str] = []
     for kind, value in parts:
         if kind == "inline":
@@ -105,7 +134,9 @@ def fields_of(card: Card, ctx: RenderContext) -> list[str]:
     ctx.note = card.note
     front = render_side(card.front, ctx)
     back = render_side(card.back, ctx)
-    context = escape(card.breadcrumb)
+    context = ctx.contexts.get(card.context)
+    if context is None:
+        context = ctx.contexts[card.context] = escape(card.breadcrumb)
     return [front, back, context, source_html(card, ctx)]
 
 
@@ -154,7 +185,7 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
             except OSError:
                 shutil.copyfile(src, dst)
             media_paths.append(dst)
-        package = genanki.Package([decks[k] for k in sorted(decks)], media_files=media_paths)
+        package = _Package([decks[k] for k in sorted(decks)], media_files=media_paths)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         os.close(fd)
         try:

@@ -69,6 +69,7 @@ class RenderContext:
     env: dict = field(default_factory=dict)
     _urls: dict[tuple[str, str], str] = field(default_factory=dict)
     sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (rel, anchor) → Source field
+    contexts: dict[tuple[str, ...], str] = field(default_factory=dict)  # breadcrumb → Context field
 
     def __post_init__(self) -> None:
         self.env = {"nd": self}
