@@ -127,3 +127,25 @@ def test_extraction_never_mutates_the_vault_tokens(tmp_path):
     after = [(t.type, t.content, [(c.type, c.content) for c in t.children or []]) for n in v.notes.values() for t in n.tokens]
     assert before == after
     assert config_for(vault).site_name == "测试站点"
+
+
+def test_cards_in_callouts_lists_after_code_and_block_ids(tmp_path):
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "n.md").write_text(
+        "---\ntags: [flashcards]\n---\n# N\n\n"
+        "> [!question] 复习\n> 标注里的问题::标注里的答案\n\n"
+        "- 列表问题::列表答案\n- 第二个::答案二\n\n"
+        "```python\nx = 1\n```\n?\nx 等于 1\n\n"
+        "独立块问题::独立块答案\n\n^solo\n\n"
+        "问题 A::答案 A\n问题 B::答案 B ^both\n", encoding="utf-8")
+    got = [(c["source"], c["front"], c["back"], c["key"]) for c in run_cards(vault)]
+    assert got == [
+        ("n.md:7", "标注里的问题", "标注里的答案", "标注里的问题"),  # the callout's title line is not a card
+        ("n.md:9", "列表问题", "列表答案", "列表问题"),
+        ("n.md:10", "第二个", "答案二", "第二个"),
+        ("n.md:12", "x = 1", "x 等于 1", "x = 1"),  # `?` opening a paragraph: the block above is the question
+        ("n.md:18", "独立块问题", "独立块答案", "solo"),  # a standalone ^id names the block before it
+        ("n.md:22", "问题 A", "答案 A", "问题 a"),
+        ("n.md:23", "问题 B", "答案 B", "both"),  # ^id at the end of a paragraph: its last card
+    ]

@@ -108,3 +108,17 @@ def test_repo_notes_build_a_deck_that_imports_cleanly(tmp_path):
             assert not re.search(r"(?<!\\)\$[^$\s][^$]*\$", re.sub(r"<[^>]+>", "", card.answer())), card.answer()
     finally:
         col.close()
+
+
+def test_no_cards_writes_no_deck_and_removes_a_stale_one(tmp_path):
+    vault = tmp_path / "v"
+    vault.mkdir()
+    note = vault / "n.md"
+    note.write_text("#flashcards\n\n问::答\n", encoding="utf-8")
+    out = tmp_path / "out"
+    apkg, _ = build(vault, out)
+    assert apkg.is_file()
+    note.write_text("没有卡片了。\n", encoding="utf-8")
+    diags = Diagnostics()
+    assert emit(Vault.load(vault), config_for(vault), out, diags) is None
+    assert not apkg.exists() and list(diags) == []

@@ -37,7 +37,7 @@ _SEP_RE = re.compile(r"\{\{c\d+::|:::|::|\}\}")
 _LEAF_BLOCKS = {"fence", "code_block", "math_block", "math_block_label", "html_block", "hr"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Card:
     note: Note
     line: int  # first line of the card (1-based)

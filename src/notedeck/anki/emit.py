@@ -10,7 +10,7 @@ from typing import Iterator
 from ..config import Config
 from ..vault import Diagnostics, Vault
 from .cards import extract
-from .deck import WriteStats, write_package
+from .deck import WriteStats, package_name, write_package
 from .render import RenderContext
 
 
@@ -48,6 +48,9 @@ def _emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> 
     result = extract(vault, base, config.options)
     diagnostics.extend(result.diagnostics)
     if not result.cards:
+        stale = Path(out) / "anki" / f"{package_name(base)}.apkg"
+        if stale.is_file():  # the vault had cards last time: do not leave a deck that no longer matches
+            stale.unlink()
         return None
     ctx = render_context(vault, config)
     stats = write_package(result.cards, ctx, base, Path(out) / "anki")
