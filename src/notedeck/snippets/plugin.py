@@ -67,8 +67,9 @@ class NoteFile(pytest.File):
         from .blocks import blocks_of
 
         text, problem = read_note_text(self.path)
-        if text is None:
-            raise self.CollectError(str(problem))
+        if text is None:  # not UTF-8, binary …: a diagnostic, not a collection error that stops the session
+            self.warn(pytest.PytestCollectionWarning(f"{problem}; no code blocks collected"))
+            return
         if not _MAYBE_RUNNABLE.search(text):
             return
         note, _ = parse_note(self.path, self.path.name, text)

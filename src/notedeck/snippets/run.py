@@ -29,10 +29,12 @@ from .blocks import Block
 
 #: Exceptions a block may raise that are pytest outcomes, not failures of the block.
 _PASS_THROUGH: tuple[type[BaseException], ...] = (KeyboardInterrupt,)
+_OUTCOMES: tuple[type[BaseException], ...] = ()  # pytest.skip() / pytest.xfail() called in a block
 try:  # pytest is a dependency, but keep running a note possible without it
     import pytest
 
-    _PASS_THROUGH += (pytest.skip.Exception, pytest.xfail.Exception, pytest.exit.Exception)
+    _OUTCOMES = (pytest.skip.Exception, pytest.xfail.Exception)
+    _PASS_THROUGH += (*_OUTCOMES, pytest.exit.Exception)
     _FAILED: type[BaseException] | None = pytest.fail.Exception
 except ImportError:  # pragma: no cover
     _FAILED = None
@@ -203,9 +205,8 @@ class NoteRun:
                 ctx = before_each(block) if before_each else None
                 try:
                     self.run(block)
-                except BlockFailure:
-                    if not block.may_fail:
-                        self.failed_line = block.line
+                except (BlockFailure, *_OUTCOMES):  # recorded in failed_line (or a pytest.skip() in the block)
+                    pass
                 finally:
                     if after_each:
                         after_each(ctx)
@@ -228,12 +229,22 @@ class NoteRun:
             if not block.may_fail:
                 self.failed_line = block.line
             raise
+        except _PASS_THROUGH:
+            raise
+        except BaseException as e:  # noqa: BLE001 - sys.exit(), timeouts: fail this block only
+            if not block.may_fail:
+                self.failed_line = block.line
+            raise self._failure(block, e) from None
 
     @contextlib.contextmanager
     def _isolated(self):
         cwd = os.getcwd()
         stdout, stderr = sys.stdout, sys.stderr
-        os.chdir(self.tmpdir)  # type: ignore[arg-type]
+        try:
+            os.chdir(self.tmpdir)  # type: ignore[arg-type]
+        except FileNotFoundError:  # an earlier block removed it
+            os.makedirs(self.tmpdir)  # type: ignore[arg-type]
+            os.chdir(self.tmpdir)  # type: ignore[arg-type]
         try:
             yield
         finally:
@@ -254,16 +265,11 @@ class NoteRun:
             raise BlockFailure(block, line, f"{self.display}:{line}{col}: {type(e).__name__}: {e.msg}\n{detail}") from None
         tee = _Tee(sys.stdout) if block.expect is not None else None
         with self._isolated():
-            try:
-                if tee is not None:
-                    with contextlib.redirect_stdout(tee):
-                        exec(code, self.namespace)
-                else:
+            if tee is not None:
+                with contextlib.redirect_stdout(tee):
                     exec(code, self.namespace)
-            except _PASS_THROUGH:
-                raise
-            except BaseException as e:  # noqa: BLE001 - sys.exit(), timeouts: fail this block only
-                raise self._failure(block, e) from None
+            else:
+                exec(code, self.namespace)
         if tee is not None and block.expect is not None:
             self._check_output(block, tee.getvalue())
 
