@@ -21,6 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
+from html import escape
 from typing import Any, Literal
 
 import genanki
@@ -39,6 +40,8 @@ _LEAF_BLOCKS = {"fence", "code_block", "math_block", "math_block_label", "html_b
 
 @dataclass(slots=True)
 class Card:
+    """One Anki note to write (a reversed pair or a cloze with c1, c2 … gives several Anki cards)."""
+
     note: Note
     line: int  # first line of the card (1-based)
     end_line: int
@@ -703,8 +706,6 @@ class _NoteCards:
                 current = None
             elif t.type == "inline" and current is not None:
                 current.append(t.children or [])
-        from html import escape
-
         head_text = [" ".join(plain(h).split()) for h in headers]
         for line, cells in rows:
             if not cells:
@@ -745,7 +746,7 @@ class _NoteCards:
                 continue  # a heading that only groups sub-headings
             ctx, _ = self.context(line)
             crumb = " › ".join(ctx)
-            self.add(line, body[-1].last if body else line, "basic", [("html", _esc(crumb))], [("blocks", toks)],
+            self.add(line, body[-1].last if body else line, "basic", [("html", escape(crumb))], [("blocks", toks)],
                      "heading", key=normalize(crumb), front_text=crumb)
 
     def check_duplicates(self) -> None:
@@ -761,12 +762,6 @@ class _NoteCards:
             seen[card.key] = card
             kept.append(card)
         self.result.cards = kept
-
-
-def _esc(s: str) -> str:
-    from html import escape
-
-    return escape(s)
 
 
 def extract_note(vault: Vault, note: Note, base_deck: str, options: dict[str, Any] | None = None) -> Extraction:
