@@ -140,12 +140,14 @@ def test_selecting_one_block_runs_the_earlier_blocks_of_its_note_first(vault: Pa
     # options.md::named needs the hidden setup block; chdir.md::L9 needs `start` from L3;
     # first_fails.md::L11 alone is still skipped because the first block fails.
     results, proc = run_pytest(vault, "-p", "no:cacheprovider", "-k",
-                               "named or (chdir and L9) or (first_fails and L11) or (options and L40)")
+                               "named or (chdir and L9) or (first_fails and L11) or (options and L40) or (loop and L8)")
     assert outcomes(results) == {
         "options.md::named": ("passed", ""),
         "chdir.md::L9": ("passed", ""),
         "first_fails.md::L11": FAILED_AT_3,
         "options.md::L40": ("passed", ""),  # after hidden setup, skipped, xfail, named and doctest blocks
+        "loop.md::L8": FAILED_AT_3,  # the replayed infinite loop got its own timeout
+        "doctest_loop.md::L8": FAILED_AT_3,  # so did the replayed hanging doctest
     }, proc.stdout
 
 
