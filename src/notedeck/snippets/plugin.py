@@ -103,7 +103,8 @@ class BlockItem(pytest.Item):
         self.timeout = timeout
         for mark in block.marks:
             self.add_marker(getattr(pytest.mark, mark.name)(reason=f"{mark.reason} ({self.location_text})"))
-        self.add_marker(pytest.mark.timeout(timeout, method="signal", func_only=True))
+        if self.config.pluginmanager.has_plugin("timeout"):  # pytest-timeout (a dependency) unless -p no:timeout
+            self.add_marker(pytest.mark.timeout(timeout, method="signal", func_only=True))
 
     @property
     def location_text(self) -> str:
