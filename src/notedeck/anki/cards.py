@@ -35,7 +35,8 @@ Part = tuple[Literal["inline", "blocks", "html"], Any]  # inline children | bloc
 
 _CLOZE_RE = re.compile(r"\{\{c(\d+)::|::|\}\}")
 _SEP_RE = re.compile(r"\{\{c\d+::|:::|::|\}\}")
-_LEAF_BLOCKS = {"fence", "code_block", "math_block", "math_block_label", "html_block", "hr"}
+_WALK = frozenset({"paragraph_open", "obsidian_comment_open", "obsidian_comment_close", "table_open",
+                   "footnote_block_open"})
 
 
 @dataclass(slots=True)
@@ -277,7 +278,17 @@ def _split_separator(line: list[Token]) -> tuple[list[Token], list[Token], bool]
             continue
         if t.type != "text" or depth:
             continue
-        for m in _SEP_RE.finditer(t.content):
+        c = t.content
+        if not in_cloze and "{{" not in c and "}}" not in c:  # the common case: no Anki cloze around
+            p = c.find("::")
+            if p < 0:
+                continue
+            rev = c.startswith(":::", p)
+            before, after = c[:p], c[p + (3 if rev else 2):]
+            front = line[:k] + ([_text(before)] if before else [])
+            back = ([_text(after)] if after else []) + line[k + 1:]
+            return _strip(front), _strip(back), rev
+        for m in _SEP_RE.finditer(c):
             s = m.group(0)
             if s.startswith("{{"):
                 in_cloze += 1
@@ -545,39 +556,16 @@ class _NoteCards:
     # -- the walk
     def run(self) -> Extraction:
         tokens = self.tokens
-        i = 0
         comment = 0
-        table_directive = False
-        consumed_to = -1
+        consumed_to = -1  # blocks up to here were used as a multi-line answer
         last_cards: dict[int, Card] = {}  # paragraph end line → last card made from it
-        while i < len(tokens):
+        walk = _WALK
+        for i in [k for k, t in enumerate(tokens) if t.type in walk]:
             t = tokens[i]
             tt = t.type
-            if tt == "footnote_block_open":
-                break
-            if tt == "obsidian_comment_open":
-                comment += 1
-                if t.meta.get("directive", ())[:1] == ("table-cards",):
-                    table_directive = True
-                i += 1
-                continue
-            if tt == "obsidian_comment_close":
-                comment -= 1
-                i += 1
-                continue
-            if comment:
-                i += 1
-                continue
-            if tt == "table_open":
-                end = self._close_of(i)
-                if table_directive:
-                    self.table(i, end)
-                table_directive = False
-                i = end + 1
-                continue
-            if tt in ("paragraph_open", "heading_open") or tt in _LEAF_BLOCKS or t.nesting == 1:
-                table_directive = False
             if tt == "paragraph_open":
+                if comment:
+                    continue
                 made: list[Card] = []
                 if i > consumed_to and self.may_hold_cards(tokens[i + 1].content):
                     made, upto = self.paragraph(i)
@@ -590,11 +578,26 @@ class _NoteCards:
                         target.key = ref.id
                 if made:
                     last_cards[made[-1].end_line] = made[-1]
-            i += 1
+            elif tt == "obsidian_comment_open":
+                comment += 1
+            elif tt == "obsidian_comment_close":
+                comment -= 1
+            elif tt == "table_open":
+                if not comment and i > consumed_to and self.table_directive_before(i):
+                    self.table(i, self._close_of(i))
+            else:  # footnote_block_open: the rest are footnote bodies
+                break
         if self.mode == "headings":
             self.heading_cards()
         self.check_duplicates()
         return self.result
+
+    def table_directive_before(self, i: int) -> bool:
+        """``%% notedeck: table-cards %%`` is the block right before the table at token ``i``."""
+        tokens = self.tokens
+        return (i >= 2 and tokens[i - 1].type == "obsidian_comment_close"
+                and tokens[i - 2].type == "obsidian_comment_open"
+                and tokens[i - 2].meta.get("directive", ())[:1] == ("table-cards",))
 
     def may_hold_cards(self, source: str) -> bool:
         """Cheap pre-check on a paragraph's source; the decision itself is made on its tokens."""
