@@ -140,3 +140,20 @@ def test_lifecycle_update_in_place_keeps_reviews_and_anki_edits(tmp_path):
         assert col.note_count() == 19
     finally:
         col.close()
+
+
+def test_changing_a_cards_type_is_reported(tmp_path):
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "n.md").write_text("#flashcards\n\n问::答\n", encoding="utf-8")
+    apkg, _ = build(vault, tmp_path / "out")
+    col = fresh_collection(tmp_path / "col")
+    try:
+        import_package(col, apkg)
+        (vault / "n.md").write_text("#flashcards\n\n问:::答\n", encoding="utf-8")
+        apkg, diags = build(vault, tmp_path / "out")
+        assert [(d.line, d.code) for d in diags] == [(3, "card-type-changed")]
+        log = import_package(col, apkg)  # what the warning explains: Anki keeps the old note
+        assert len(log.conflicting) == 1 and col.note_count() == 1
+    finally:
+        col.close()

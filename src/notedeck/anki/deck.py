@@ -151,6 +151,7 @@ class WriteStats:
     notes: int
     cards_changed: int
     media: int
+    retyped: list[tuple[Card, str]]  # cards whose note type changed since the last build, with the old one
 
 
 def package_name(deck: str) -> str:
@@ -163,6 +164,7 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
     folder.mkdir(parents=True, exist_ok=True)
     state = State.load(folder)
     decks: dict[str, _Deck] = {}
+    retyped: list[tuple[Card, str]] = []
     for card in cards:
         fields = fields_of(card, ctx)
         model = MODELS[card.kind]
@@ -172,7 +174,10 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
         deck = decks.get(card.deck)
         if deck is None:
             deck = decks[card.deck] = _Deck(deck_id(card.deck), card.deck)
-        deck.add_row(guid, model, state.mod_for(guid, content_hash(card, fields)), card.tags, fields)
+        before = state.kind_before(guid)
+        if before and before != card.kind:
+            retyped.append((card, before))
+        deck.add_row(guid, model, state.mod_for(guid, content_hash(card, fields), card.kind), card.tags, fields)
     if base_deck not in decks:
         decks[base_deck] = _Deck(deck_id(base_deck), base_deck)
     target = folder / f"{package_name(base_deck)}.apkg"
@@ -201,4 +206,4 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
                 pass
             raise
     state.save()
-    return WriteStats(target, len(cards), state.changed, len(ctx.media))
+    return WriteStats(target, len(cards), state.changed, len(ctx.media), retyped)

@@ -54,6 +54,10 @@ def _emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> 
         return None
     ctx = render_context(vault, config)
     stats = write_package(result.cards, ctx, base, Path(out) / "anki")
+    for card, before in stats.retyped:
+        diagnostics.add(str(card.note.path), card.line, 1, "warning", "card-type-changed",
+                        f"this card changed from {before} to {card.kind}; Anki keeps the existing {before} note "
+                        f"(same GUID, other note type) — delete it in Anki, or give the card a new ^block-id")
     reported = {(d.path, d.line, d.col) for d in diagnostics if d.code in ("broken-embed", "broken-link")}
     for note, link in ctx.missing:
         if (str(note.path), link.line, link.col) not in reported:

@@ -19,6 +19,7 @@ VERSION = 1
 class CardState:
     hash: str
     mod: int
+    kind: str = ""
 
 
 @dataclass
@@ -36,12 +37,18 @@ class State:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") == VERSION:
-                state.cards = {g: CardState(str(c["hash"]), int(c["mod"])) for g, c in data["cards"].items()}
+                state.cards = {g: CardState(str(c["hash"]), int(c["mod"]), str(c.get("kind", "")))
+                               for g, c in data["cards"].items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass  # no state (first build) or unreadable: every card is new
         return state
 
-    def mod_for(self, guid: str, content_hash: str) -> int:
+    def kind_before(self, guid: str) -> str:
+        """The note type this GUID had in the last build ("" when new or unknown)."""
+        prev = self.cards.get(guid)
+        return prev.kind if prev is not None else ""
+
+    def mod_for(self, guid: str, content_hash: str, kind: str = "") -> int:
         """The modification time to write for this card (and remember it)."""
         prev = self.cards.get(guid)
         if prev is not None and prev.hash == content_hash:
@@ -49,10 +56,11 @@ class State:
         else:
             mod = max(self.now, prev.mod + 1) if prev is not None else self.now
             self.changed += 1
-        self.seen[guid] = CardState(content_hash, mod)
+        self.seen[guid] = CardState(content_hash, mod, kind)
         return mod
 
     def save(self) -> None:
         """Write the state of this build's cards (atomically)."""
-        data = {"version": VERSION, "cards": {g: {"hash": c.hash, "mod": c.mod} for g, c in sorted(self.seen.items())}}
+        data = {"version": VERSION, "cards": {g: {"hash": c.hash, "mod": c.mod, "kind": c.kind}
+                                              for g, c in sorted(self.seen.items())}}
         atomic_write(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
