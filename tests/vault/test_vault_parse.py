@@ -144,3 +144,14 @@ def test_crlf_and_bom_are_normalised(tmp_path: Path) -> None:
     assert [str(d) for d in v.diagnostics] == []
     assert note.text[note.links[0].span.start:note.links[0].span.end] == "[[b]]"
     assert note.links[0].line == 3
+
+
+@pytest.mark.parametrize("text, links, comments", [
+    ("%%\nhidden [[x]]\n\nmore\n%%\n[[y]]\n", ["[[y]]"], ["%%\nhidden [[x]]\n\nmore\n%%"]),
+    ("%%\n%%注%% [[b]]\n", ["[[b]]"], ["%%\n%%"]),  # text after the closer stays visible
+    ("a %%x%% b %%y\nz%% [[c]]\n", ["[[c]]"], ["%%x%%", "%%y\nz%%"]),
+])
+def test_comments_block_and_inline(text: str, links: list[str], comments: list[str]) -> None:
+    note, _ = parse_note(Path("/v/a.md"), "a.md", text)
+    assert [l.raw for l in note.links] == links
+    assert [note.text[s.start:s.end] for s in note.comments] == comments

@@ -229,6 +229,8 @@ def _comment_block(state: StateBlock, startLine: int, endLine: int, silent: bool
         for ln in range(startLine + 1, endLine):
             line = state.src[state.bMarks[ln] + state.tShift[ln]:state.eMarks[ln]]
             if "%%" in line:
+                if line[line.find("%%") + 2:].strip():
+                    return False  # text after the closer: the paragraph's inline comment rule handles it
                 end_line = ln
                 break
         if end_line < 0:
