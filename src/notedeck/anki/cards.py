@@ -106,12 +106,14 @@ def cards_mode(note: Note, options: dict[str, Any]) -> str | None:
         return None
     if isinstance(fm, str) and fm.lower() == "headings":
         return "headings"
-    if fm is True or any(_is_deck_tag(t) for t in note.tag_names) or str(options.get("cards", "")).lower() == "all":
+    vault_wide = options.get("cards")
+    if fm is True or any(_is_deck_tag(t) for t in note.tag_names) or vault_wide is True or str(vault_wide).lower() == "all":
         return "cards"
     return None
 
 
 def _is_deck_tag(name: str) -> bool:
+    name = name.casefold()  # Obsidian's tags are case-insensitive
     return name == "flashcards" or name.startswith("flashcards/")
 
 
@@ -123,7 +125,7 @@ def anki_tag(name: str) -> str:
 def deck_of(note: Note, base: str) -> str:
     """``base::a::b`` for ``#flashcards/a/b``; else ``base::<folder path>``; else ``base``."""
     for name in note.tag_names:
-        if name.startswith("flashcards/"):
+        if _is_deck_tag(name) and "/" in name:
             sub = [p.strip() for p in name.split("/")[1:] if p.strip()]
             if sub:
                 return "::".join([base, *sub])
