@@ -22,6 +22,18 @@ _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _DIRECTIVE_RE = re.compile(r"^notedeck:\s*(.+)$")
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load_yaml(text: str) -> Any:
+    """``yaml.safe_load`` via libyaml when available (~7x faster); on an error the pure-Python loader
+    parses again, so diagnostics keep its wording and position."""
+    try:
+        return yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506 - a SafeLoader
+    except yaml.YAMLError:
+        return yaml.safe_load(text)
+
+
 def line_starts_of(text: str) -> list[int]:
     starts = [0]
     find = text.find
@@ -106,7 +118,7 @@ class _Builder:
         note = self.note
         note.frontmatter_end = note.line_starts[token.map[1]] if token.map[1] < len(note.line_starts) else len(note.text)
         try:
-            data = yaml.safe_load(token.content) if token.content.strip() else {}
+            data = _load_yaml(token.content) if token.content.strip() else {}
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             line = (mark.line + 2) if mark else 1
