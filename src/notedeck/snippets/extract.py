@@ -182,3 +182,7 @@ def extract(vault: str | None, out: str, check: bool) -> None:
     plan = write(files, out_dir)
     click.echo(f"notedeck: {len(plan.missing)} written, {len(plan.stale)} updated, {len(plan.extra)} removed, "
                f"{plan.current} unchanged in {shown}/", err=True)
+
+
+if __name__ == "__main__":  # ``python -m notedeck.snippets.extract`` = ``notedeck extract``
+    extract()
