@@ -184,9 +184,11 @@ class _Renderer:
             return ""
         edits: list[Edit] = []
         removed: list[tuple[int, int]] = []  # spans whose whole content disappears
+        block_ends = _block_comment_ends(note)
         for c in note.comments:
-            if c.start >= 0 and lo <= c.start and c.end <= hi:
-                removed.append((c.start, c.end))
+            end = block_ends.get(c.start, c.end)  # a block comment hides the rest of its closing line too
+            if c.start >= 0 and lo <= c.start and end <= hi:
+                removed.append((c.start, end))
         for s in note.highlights:
             if s.start >= 0 and lo <= s.start and s.end <= hi:
                 edits.append((s.start, s.start + 2, "<mark>"))
@@ -448,6 +450,17 @@ def _quotes(note: Note) -> list[tuple[int, int, int, object]]:
     except AttributeError:
         pass
     return out
+
+
+def _block_comment_ends(note: Note) -> dict[int, int]:
+    """Start offset of each block ``%%`` comment → end of its closing line (the parser skips that line)."""
+    ends: dict[int, int] = {}
+    ls = note.line_starts
+    for tok in note.tokens:
+        if tok.type == "obsidian_comment_open" and tok.map and "start" in tok.meta:
+            last = tok.map[1] - 1
+            ends[tok.meta["start"]] = (ls[last + 1] - 1) if last + 1 < len(ls) else len(note.text)
+    return ends
 
 
 def _plain_prefix(note: Note, line0: int, depth: int) -> bool:
