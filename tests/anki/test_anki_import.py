@@ -84,6 +84,12 @@ def test_question_and_answer_render_math_context_links_code_and_media(tmp_path):
         assert (media / blue_name).read_bytes() == (vault / "img/b/图.png").read_bytes()
         assert 'width="100"' in blue
 
+        row = _note_by_front(col, "Sigmoid").cards()[0]
+        assert '<span class="nd-th">函数:</span> Sigmoid' in row.question()
+        assert '<span class="nd-th">公式:</span> \\(\\frac{1}{1+e^{-x}}\\)' in row.answer()
+        section = _note_by_front(col, "梯度下降 › 学习率").cards()[0]
+        assert "<p>步长的大小。</p>" in section.answer()
+
         private = _note_by_front(col, "私有问题").cards()[0].answer()
         assert "example.org/notes/" + quote("私有") not in private  # a private note has no page to link to
     finally:

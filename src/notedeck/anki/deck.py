@@ -107,7 +107,7 @@ def render_side(parts: list[Part], ctx: RenderContext) -> str:
             out.append(render_blocks(value, ctx))
         else:
             out.append(str(value))
-    return "".join(p if p.startswith("<") or k == 0 else "<br>" + p for k, p in enumerate(out) if p)
+    return "".join(out)
 
 
 @lru_cache(maxsize=65536)
