@@ -60,6 +60,7 @@ def test_private_notes_and_hidden_folders_never_appear(fixture_site):
     site = fixture_site[0]
     assert not (site / "私密").exists() and not (site / "草稿").exists()
     assert not (site / ".obsidian").exists() and not (site / ".trash").exists()
+    assert not (site / "图片" / "私密图.png").exists()  # only a private note embeds it
     for path in site.rglob("*"):
         if path.suffix in (".html", ".json", ".xml", ".js"):
             text = path.read_text(encoding="utf-8", errors="replace")

@@ -81,9 +81,10 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         self.vault = vault
         if self.collect is None:
             report(vault.diagnostics)
+        private_only = private_attachments(vault)
         for f in list(files):
             parts = f.src_uri.split("/")
-            if any(p.startswith(".") or p in SKIP_DIRS for p in parts):
+            if any(p.startswith(".") or p in SKIP_DIRS for p in parts) or f.src_uri in private_only:
                 files.remove(f)
             elif f.src_uri.lower().endswith(".md"):
                 note = vault.notes.get(f.src_uri)
@@ -128,6 +129,17 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
             else:
                 log.error(str(d))
             return markdown
+
+
+def private_attachments(vault: Vault) -> set[str]:
+    """Attachments that only private notes link to or embed: they stay off the site too."""
+    used: dict[str, bool] = {}  # rel → used by a published note
+    for note in vault.notes.values():
+        for link in note.links:
+            r = vault.resolve(link, note)
+            if r.ok and r.note is None and r.rel:
+                used[r.rel] = used.get(r.rel, False) or not note.private
+    return {rel for rel, public in used.items() if not public}
 
 
 def home_page(vault: Vault, site_name: str) -> str:
