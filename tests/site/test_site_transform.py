@@ -263,3 +263,8 @@ def test_embed_in_a_list_item_nests_inside_the_item(tmp_path):
     assert html.count("<li>") == 3 and "<pre>" not in html
     item = html.split("<li>")[2]
     assert '<div class="admonition embed">' in item and "被嵌入" in item
+
+
+def test_a_note_embedding_itself_is_not_expanded(tmp_path):
+    out = render(tmp_path, {"a.md": "自身内容\n\n![[a]]\n"})
+    assert out.count("自身内容") == 1 and "embed cycle" in out

@@ -125,7 +125,8 @@ def transform(note: Note, site: SiteIndex | Vault, *, backlinks: bool = True) ->
     if isinstance(site, Vault):
         site = SiteIndex.build(site)
     r = _Renderer(site, note.rel)
-    body = r.render(note, 1, len(note.line_starts), stack=[(note.rel, None)])
+    whole = (1, len(note.line_starts))
+    body = r.render(note, *whole, stack=[(note.rel, whole)])
     if backlinks:
         body = body.rstrip("\n") + "\n" + backlinks_section(note, site)
     return body
