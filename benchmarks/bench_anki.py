@@ -74,32 +74,30 @@ def main() -> None:
             prepared.append((c.kind, fields, c.guid, c.deck))
         size = sum(len(f) for _, fs, _, _ in prepared for f in fs)
 
-        best_ours = best_raw = float("inf")
+        # CPU time decides the ratio (the machine is shared; wall time is shown too); best of N, interleaved
+        raw_cpu = raw_wall = ours_cpu = ours_wall = float("inf")
         n_ours = n_raw = 0
         for k in range(args.repeat):
             out_raw = tmp / f"raw{k}"
             out_raw.mkdir()
-            t = time.perf_counter()
+            c, w = time.process_time(), time.perf_counter()
             n_raw = raw_genanki(prepared, out_raw)
-            best_raw = min(best_raw, time.perf_counter() - t)
+            raw_cpu, raw_wall = min(raw_cpu, time.process_time() - c), min(raw_wall, time.perf_counter() - w)
             out = tmp / f"ours{k}"
-            t = time.perf_counter()
+            c, w = time.process_time(), time.perf_counter()
             n_ours = ours(vault, out)
-            best_ours = min(best_ours, time.perf_counter() - t)
+            ours_cpu, ours_wall = min(ours_cpu, time.process_time() - c), min(ours_wall, time.perf_counter() - w)
         assert n_ours == n_raw, (n_ours, n_raw)
-        cards = sum(1 for c in result.cards)
-        rows = [
-            ("vault parse (not in ratio)", parse_s, ""),
-            ("raw genanki, same notes", best_raw, "1.00"),
-            ("notedeck anki emitter", best_ours, f"{best_ours / best_raw:.2f}"),
-        ]
-        print(f"\n{args.notes} notes → {cards} card notes ({size / 1e6:.1f} MB of fields), best of {args.repeat}")
-        print(f"{'step':<30} {'seconds':>8} {'ratio':>6}")
-        print("-" * 46)
-        for name, secs, ratio in rows:
-            print(f"{name:<30} {secs:>8.2f} {ratio:>6}")
-        ratio = best_ours / best_raw
-        print(f"\nratio {ratio:.2f} (target ≤ 1.5): {'OK' if ratio <= 1.5 else 'ABOVE TARGET'}")
+        cards = len(result.cards)
+        ratio, wall_ratio = ours_cpu / raw_cpu, ours_wall / raw_wall
+        print(f"\n{args.notes} notes → {cards} Anki notes ({size / 1e6:.1f} MB of fields), best of {args.repeat}")
+        print(f"{'step':<34} {'CPU s':>7} {'ratio':>6} {'wall s':>7} {'ratio':>6}")
+        print("-" * 64)
+        print(f"{'vault parse (shared, not in ratio)':<34} {'':>7} {'':>6} {parse_s:>7.2f} {'':>6}")
+        print(f"{'raw genanki, same notes':<34} {raw_cpu:>7.2f} {1:>6.2f} {raw_wall:>7.2f} {1:>6.2f}")
+        print(f"{'notedeck anki emitter':<34} {ours_cpu:>7.2f} {ratio:>6.2f} {ours_wall:>7.2f} {wall_ratio:>6.2f}")
+        print(f"\nCPU-time ratio {ratio:.2f}, wall-time ratio {wall_ratio:.2f} (target ≤ 1.5): "
+              f"{'OK' if ratio <= 1.5 else 'ABOVE TARGET'} on CPU time")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     sys.exit(0)
