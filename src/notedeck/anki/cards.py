@@ -215,22 +215,26 @@ def plain_parts(parts: list[Part], markers: bool = False) -> str:
 # ---------------------------------------------------------------- token helpers
 
 
+_NO_META: dict = {}
+
+
 class Piece:
     """A light inline token that extraction makes (a cut of a text token, a line break, a cloze marker);
     the note's own tokens are never modified. Renders like a markdown-it token of the same type."""
 
+    __slots__ = ("type", "content", "nesting", "meta")
     tag = markup = info = ""
     block = hidden = False
     map = None
     level = 0
     children = None
+    attrs: dict = {}  # shared and never written: only read by markdown-it's generic renderToken
 
     def __init__(self, type: str, content: str = "", nesting: int = 0, meta: dict | None = None) -> None:
         self.type = type
         self.content = content
         self.nesting = nesting
-        self.meta = meta if meta is not None else {}
-        self.attrs: dict = {}
+        self.meta = meta if meta is not None else _NO_META
 
 
 def _text(content: str) -> Piece:
@@ -618,12 +622,24 @@ class _NoteCards:
         inline = tokens[i + 1]
         children = inline.children or []
         first_line = inline.map[0] + 1 if inline.map else 1
-        lines = _lines(children)
         skip_first = i > 0 and tokens[i - 1].type == "blockquote_open" and tokens[i - 1].meta.get("callout")
         made: list[Card] = []
         upto = i + 2
-        start = 1 if skip_first else 0
         source = inline.content
+        if "\n" not in source and not skip_first and source.strip() not in ("?", "??"):  # one line: the common case
+            split = _split_separator(children) if "::" in source else None
+            if split is not None:
+                front_t, back_t, rev = split
+                card = self.add(first_line, first_line, "reversed" if rev else "basic",
+                                [("inline", front_t)], [("inline", back_t)], "inline")
+                if card:
+                    made.append(card)
+            elif "{{c" in source or (self.cloze_highlights and "==" in source):
+                if _has_cloze(children, self.cloze_highlights):
+                    self.cloze(first_line, first_line, children, made)
+            return made, upto
+        lines = _lines(children)
+        start = 1 if skip_first else 0
         for k in range(start, len(lines) if "?" in source else 0):
             mark = _is_question_mark(lines[k])
             if mark is None:
