@@ -23,7 +23,7 @@ def test_skips_skipped_blocks_tolerates_expected_failures_and_runs_hidden_setup(
     # AssertionError, the xfail one ZeroDivisionError, and the named one needs the hidden setup
     with pytest.raises(BlockFailure) as info:
         load_note(str(FIXTURE / "options.md"))
-    assert info.value.line == 46 and "Expected:\n    999\nGot:\n    20" in str(info.value)
+    assert info.value.line == 49 and "Expected:\n    999\nGot:\n    20" in str(info.value)
 
 
 def test_a_failing_block_raises_with_the_notes_line() -> None:

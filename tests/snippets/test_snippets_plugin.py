@@ -42,7 +42,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "options.md::named": ("passed", ""),
     "options.md::L35": ("passed", ""),  # pycon doctest in the note's namespace
     "options.md::L40": ("passed", ""),  # python fence whose body starts with >>>
-    "options.md::L45": ("failed", ""),
+    "options.md::L46": ("failed", ""),
     "outcomes.md::L3": ("skipped", "not today"),  # pytest.skip() inside a block …
     "outcomes.md::L8": ("passed", ""),  # … is not a failure: the note goes on
     "outcomes.md::L13": ("xfailed", ""),  # %% notedeck: xfail %%
@@ -120,8 +120,8 @@ def test_every_item_has_exactly_the_specified_outcome(vault: Path) -> None:
     assert text["syntax.md::L7"].startswith("syntax.md:9:5: SyntaxError:")  # the real line, not the block's
     assert "-there\n+world" in text["output.md::L15"]
     assert text["output.md::L15"].startswith("output.md:20: stdout of the block at line 15 does not match")
-    assert text["options.md::L45"].startswith("options.md:46: doctest failed")
-    assert "Expected:\n    999\nGot:\n    20" in text["options.md::L45"]
+    assert text["options.md::L46"].startswith("options.md:49: doctest failed")
+    assert "Expected:\n    999\nGot:\n    20" in text["options.md::L46"]
     assert text["子目录/私有.md::L10"].startswith("子目录/私有.md:11: RuntimeError: private note ran: 42")
     # the failure header (pytest's "____ … ____" line) names note.md:line too
     assert "_ exit.md:3 _" in proc.stdout

@@ -314,6 +314,7 @@ class NoteRun:
                                                        block.fence.code_line - 1)
         except ValueError as e:
             raise BlockFailure(block, block.fence.code_line, f"{self.display}:{block.fence.code_line}: bad doctest: {e}") from None
+        test.globs = self.namespace  # DocTest copies its globals; the note's namespace is shared
         runner = _DoctestRunner(optionflags=doctest.ELLIPSIS, verbose=False)
         out = io.StringIO()
         with self._isolated():
