@@ -136,7 +136,7 @@ def test_lifecycle_update_in_place_keeps_reviews_and_anki_edits(tmp_path):
         assert _answer_text(col, "求导的步骤") == "我在 Anki 里改过"  # unchanged card did not overwrite it
         new_state = json.loads((out / "anki" / "state.json").read_text(encoding="utf-8"))
         changed = [g for g in state["cards"] if state["cards"][g] != new_state["cards"][g]]
-        assert changed == [updated.guid] and new_state["cards"][updated.guid]["mod"] > state["cards"][updated.guid]["mod"]
+        assert changed == [updated.guid] and new_state["cards"][updated.guid][1] > state["cards"][updated.guid][1]  # [hash, mod, type]
 
         # 2) rebuild with no source change, re-import: nothing is updated
         apkg3, _ = build(vault, out)

@@ -1,5 +1,5 @@
-"""Per-card build state in ``<out>/anki/state.json``: GUID → content hash and the modification time
-written last time. Anki's importer updates a note only when the incoming one is newer, so an unchanged
+"""Per-card build state in ``<out>/anki/state.json``: GUID → [content hash, modification time written
+last time, note type]. Anki's importer updates a note only when the incoming one is newer, so an unchanged
 card keeps its old time (edits made inside Anki survive) and a changed card gets a strictly newer one."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 from ..emitters import atomic_write
 
 STATE_NAME = "state.json"
-VERSION = 1
+VERSION = 2
 
 
 @dataclass
@@ -37,8 +37,7 @@ class State:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") == VERSION:
-                state.cards = {g: CardState(str(c["hash"]), int(c["mod"]), str(c.get("kind", "")))
-                               for g, c in data["cards"].items()}
+                state.cards = {g: CardState(str(h), int(m), str(k)) for g, (h, m, k) in data["cards"].items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass  # no state (first build) or unreadable: every card is new
         return state
@@ -61,6 +60,5 @@ class State:
 
     def save(self) -> None:
         """Write the state of this build's cards (atomically)."""
-        data = {"version": VERSION, "cards": {g: {"hash": c.hash, "mod": c.mod, "kind": c.kind}
-                                              for g, c in sorted(self.seen.items())}}
+        data = {"version": VERSION, "cards": {g: [c.hash, c.mod, c.kind] for g, c in sorted(self.seen.items())}}
         atomic_write(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
