@@ -122,3 +122,13 @@ def test_no_cards_writes_no_deck_and_removes_a_stale_one(tmp_path):
     diags = Diagnostics()
     assert emit(Vault.load(vault), config_for(vault), out, diags) is None
     assert not apkg.exists() and list(diags) == []
+
+
+def test_unreadable_state_is_a_first_build(tmp_path):
+    out = tmp_path / "out"
+    (out / "anki").mkdir(parents=True)
+    (out / "anki" / "state.json").write_text('{"version": 2, "cards": {"x": [1]}}', encoding="utf-8")
+    apkg, diags = build(FIXTURES / "anki-vault", out)
+    assert apkg.is_file() and list(diags) == []
+    state = (out / "anki" / "state.json").read_text(encoding="utf-8")
+    assert '"x"' not in state and state.count('"basic"') > 5
