@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -52,11 +53,14 @@ def run(root: Path, args: list[str], deps: str | None) -> tuple[float, str]:
     if deps:
         env["PYTHONPATH"] = deps + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(root), *args, str(root)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     tail = (proc.stdout.strip().splitlines() or [""])[-1]
-    return elapsed, tail
+    return elapsed, cpu, tail
 
 
 def main() -> None:
@@ -81,24 +85,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-snippets-") as tmp:
         root = Path(tmp) / "vault"
         make_files(root, ns.notes, ns.blocks)
-        best = {name: [float("inf"), float("inf"), ""] for name in tools}
+        best = {name: [float("inf")] * 4 + [""] for name in tools}  # collect wall/cpu, total wall/cpu
         for _ in range(ns.repeat):  # interleaved, so a busy machine slows both alike
             for name, args in tools.items():
-                t, _ = run(root, [*args, "--collect-only"], deps)
-                best[name][0] = min(best[name][0], t)
-                t, best[name][2] = run(root, args, deps)
-                best[name][1] = min(best[name][1], t)
-        rows = [(name, c, t, summary) for name, (c, t, summary) in best.items()]
+                b = best[name]
+                wall, cpu, _ = run(root, [*args, "--collect-only"], deps)
+                b[0], b[1] = min(b[0], wall), min(b[1], cpu)
+                wall, cpu, b[4] = run(root, args, deps)
+                b[2], b[3] = min(b[2], wall), min(b[3], cpu)
+        rows = [(name, *b) for name, b in best.items()]
 
-    print(f"\n{ns.notes} notes × {ns.blocks} Python blocks (serial, best of {ns.repeat})\n")
-    print(f"| {'tool':<22} | {'collect (s)':>11} | {'collect+run (s)':>15} | result")
-    print(f"|{'-' * 24}|{'-' * 13}|{'-' * 17}|{'-' * 40}")
-    for name, c, t, summary in rows:
-        print(f"| {name:<22} | {c:>11.2f} | {t:>15.2f} | {summary}")
-    ratio = rows[0][2] / rows[1][2]
-    print(f"\nratio notedeck / pytest-markdown-docs (collect+run): {ratio:.2f}  (target ≤ 1.0)")
-    print(f"ratio (collect only): {rows[0][1] / rows[1][1]:.2f}")
-
+    print(f"\n{ns.notes} notes × {ns.blocks} Python blocks (serial, best of {ns.repeat}; CPU = user+sys of pytest)\n")
+    print("| tool | collect wall (s) | collect CPU (s) | collect+run wall (s) | collect+run CPU (s) | result |")
+    print("|---|---:|---:|---:|---:|---|")
+    for name, cw, cc, tw, tc, summary in rows:
+        print(f"| {name} | {cw:.2f} | {cc:.2f} | {tw:.2f} | {tc:.2f} | {summary} |")
+    ours, base = rows[0], rows[1]
+    print(f"\nratio notedeck / pytest-markdown-docs, collect+run: wall {ours[3] / base[3]:.2f}, "
+          f"CPU {ours[4] / base[4]:.2f}  (target ≤ 1.0)")
+    print(f"ratio, collect only: wall {ours[1] / base[1]:.2f}, CPU {ours[2] / base[2]:.2f}")
 
 if __name__ == "__main__":
     main()
