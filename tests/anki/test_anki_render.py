@@ -22,6 +22,7 @@ def test_page_urls_follow_mkdocs():
     assert page_path("a/b.md") == "a/b/"
     assert page_path("index.md") == ""
     assert page_path("a/index.md") == "a/"
+    assert page_path("a/README.md") == "a/" and page_path("a/Index.md") == "a/Index/"
     assert page_path("a/b.md", directory_urls=False) == "a/b.html"
     assert site_url_of("https://x.org/site", "深度/激活 函数.md", "relu") == \
         "https://x.org/site/%E6%B7%B1%E5%BA%A6/%E6%BF%80%E6%B4%BB%20%E5%87%BD%E6%95%B0/#relu"

@@ -32,7 +32,7 @@ def page_path(rel: str, directory_urls: bool = True) -> str:
     """The site path MkDocs gives ``rel``: ``a/b.md`` → ``a/b/``; ``a/index.md`` → ``a/``."""
     stem = rel[:-3] if rel.endswith(".md") else rel
     head, _, name = stem.rpartition("/")
-    if name.lower() in ("index", "readme"):
+    if name in ("index", "README"):  # as MkDocs: these two names are their folder's page
         return f"{head}/" if head else ""
     if not directory_urls:
         return stem + ".html"
