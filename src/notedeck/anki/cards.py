@@ -84,16 +84,18 @@ class Extraction:
 
 
 _BASE91 = genanki.util.BASE91_TABLE
+_BASE91_PAIRS = [a + b for a in _BASE91 for b in _BASE91]
 
 
 def guid_for(*values: str) -> str:
     """Exactly ``genanki.guid_for`` (Anki's base91 of a SHA-256 prefix), without its per-byte loop."""
     n = int.from_bytes(hashlib.sha256("__".join(str(v) for v in values).encode("utf-8")).digest()[:8], "big")
     out: list[str] = []
-    while n > 0:
-        n, r = divmod(n, 91)
-        out.append(_BASE91[r])
-    return "".join(reversed(out))
+    while n > 0:  # two base-91 digits per step
+        n, r = divmod(n, 8281)
+        out.append(_BASE91_PAIRS[r])
+    s = "".join(reversed(out))
+    return s[1:] if s.startswith(_BASE91[0]) else s  # no leading zero digit, as genanki
 
 
 # ---------------------------------------------------------------- which notes, which deck
