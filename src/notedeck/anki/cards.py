@@ -56,9 +56,15 @@ class Card:
     anchor: str = ""  # anchor of the innermost heading ("" at the top of the note)
     origin: Literal["inline", "multiline", "cloze", "table", "heading"] = "inline"
     front_text: str = ""
-    back_text: str = ""
+    _back_text: str | None = None  # computed on demand (previews), unless given
     note_key: str = ""
     _guid: tuple[str, str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def back_text(self) -> str:
+        if self._back_text is None:
+            self._back_text = plain_parts(self.back)
+        return self._back_text
 
     @property
     def guid(self) -> str:
@@ -190,6 +196,23 @@ def plain(children: list[Token], markers: bool = False) -> str:
         elif tt == "html_inline" and not t.content.startswith("<!--"):
             out.append(t.content)
     return "".join(out)
+
+
+def _blank_side(parts: list[Part]) -> bool:
+    """True when a side would show nothing (cheaper than building its text)."""
+    for kind, value in parts:
+        if kind != "inline":
+            if plain_parts([(kind, value)]).strip():
+                return False
+            continue
+        for t in value:
+            if t.type == "text":
+                if t.content.strip():
+                    return False
+            elif t.type not in ("softbreak", "hardbreak", "obsidian_comment", "footnote_ref") and not (
+                    t.type == "html_inline" and t.content.startswith("<!--")):
+                return False
+    return True
 
 
 def _inline_only(parts: list[Part]) -> bool:
@@ -508,13 +531,11 @@ class _NoteCards:
         ctx, anchor = self.context(line)
         if front_text is None:
             front_text = plain(front[0][1], kind == "cloze") if _inline_only(front) else plain_parts(front, kind == "cloze")
-        if back_text is None:
-            back_text = plain(back[0][1]) if _inline_only(back) else plain_parts(back)
         if kind == "cloze":
             if not plain_parts(front).strip():
                 self.diag(line, "empty-card", "cloze card has no text")
                 return None
-        elif not front_text.strip() or not back_text.strip():
+        elif not front_text.strip() or (_blank_side(back) if back_text is None else not back_text.strip()):
             side = "question" if not front_text.strip() else "answer"
             self.diag(line, "empty-card", f"card has an empty {side}; not written")
             return None
