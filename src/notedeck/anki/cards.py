@@ -95,7 +95,8 @@ _BASE91_PAIRS = [a + b for a in _BASE91 for b in _BASE91]
 
 def guid_for(*values: str) -> str:
     """Exactly ``genanki.guid_for`` (Anki's base91 of a SHA-256 prefix), without its per-byte loop."""
-    n = int.from_bytes(hashlib.sha256("__".join(str(v) for v in values).encode("utf-8")).digest()[:8], "big")
+    joined = "__".join(values) if all(type(v) is str for v in values) else "__".join(map(str, values))
+    n = int.from_bytes(hashlib.sha256(joined.encode("utf-8")).digest()[:8], "big")
     out: list[str] = []
     while n > 0:  # two base-91 digits per step
         n, r = divmod(n, 8281)
