@@ -485,9 +485,12 @@ class _NoteCards:
         self.note_key = note_key(note)
         self.cloze_highlights = options.get("cloze_highlights", True) is not False
         self.tokens = note.tokens
-        self.footnotes = _footnotes(self.tokens)
         self.result = Extraction()
         self.display = str(note.path)
+
+    @cached_property
+    def footnotes(self) -> dict[int, str]:
+        return _footnotes(self.tokens)
 
     # -- block structure, computed only when a card needs it (multi-line, table, heading cards)
     @cached_property

@@ -52,3 +52,7 @@ def cards(vault: str | None, as_json: bool) -> None:
     decks = {c.deck for c in result.cards}
     click.echo(f"notedeck: {len(result.cards)} cards in {len(decks)} decks", err=True)
     sys.exit(1 if any(d.severity == "error" for d in result.diagnostics) else 0)
+
+
+if __name__ == "__main__":  # ``python -m notedeck.anki.command`` until the CLI registers ``cards``
+    cards()
