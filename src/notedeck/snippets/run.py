@@ -153,7 +153,7 @@ class NoteRun:
     """
 
     def __init__(self, path: Path, blocks: list[Block], display: str | None = None, line_count: int = 0) -> None:
-        self.path = path.resolve()
+        self.path = path.absolute()
         self.filename = str(self.path)
         self.display = display or _display(self.path)
         self.blocks = blocks
