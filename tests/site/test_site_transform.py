@@ -268,3 +268,10 @@ def test_embed_in_a_list_item_nests_inside_the_item(tmp_path):
 def test_a_note_embedding_itself_is_not_expanded(tmp_path):
     out = render(tmp_path, {"a.md": "自身内容\n\n![[a]]\n"})
     assert out.count("自身内容") == 1 and "embed cycle" in out
+
+
+def test_pdf_embed_page_and_height(tmp_path):
+    files = {"a.md": "![[d.pdf#page=3]]\n\n![[d.pdf#height=400]]\n", "d.pdf": b"%PDF"}
+    out = render(tmp_path, files, use_directory_urls=False)
+    assert '<iframe class="notedeck-pdf" src="d.pdf#page=3" width="100%" height="600">' in out
+    assert '<iframe class="notedeck-pdf" src="d.pdf" width="100%" height="400">' in out

@@ -7,6 +7,7 @@ not publish are removed from MkDocs' file list, so they have no page, nav entry 
 
 from __future__ import annotations
 
+import gc
 import logging
 from urllib.parse import quote
 
@@ -79,6 +80,10 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         vault = self.preloaded if self.preloaded is not None else Vault.load(config.docs_dir, progress=False)
         self.preloaded = None if self.collect is None else self.preloaded
         self.vault = vault
+        # The model (every note's tokens) lives for the whole build: keep the garbage collector from
+        # re-scanning it on every collection while MkDocs renders pages (unfrozen in on_post_build).
+        gc.collect()
+        gc.freeze()
         if self.collect is None:
             report(vault.diagnostics)
         private_only = private_attachments(vault)
@@ -106,6 +111,12 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         self.site = SiteIndex.build(vault, use_directory_urls=self.use_directory_urls, tags_page=tags_page,
                                     backlinks_title=self.config.backlinks_title)
         return files
+
+    def on_post_build(self, *, config) -> None:
+        gc.unfreeze()
+
+    def on_build_error(self, *, error) -> None:
+        gc.unfreeze()
 
     # -- each page
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:

@@ -270,8 +270,12 @@ class _Renderer:
             alt = link.alias if (link.alias is not None and not link.width) else posixpath.basename(rel)
             return f"![{md_text(alt)}]({self.file_url(rel)})" + (f"{{ {size} }}" if size else "")
         url = html.escape(self.html_url(rel))
-        if kind == "pdf":
-            size = size or 'width="100%" height="600"'
+        if kind == "pdf":  # ``![[doc.pdf#page=3]]`` opens at a page, ``#height=400`` sets the height
+            frag = link.headings[0] if link.headings else ""
+            height = frag[7:] if frag.startswith("height=") and frag[7:].isdigit() else "600"
+            if frag and not frag.startswith("height="):
+                url += "#" + html.escape(_url_fragment(frag))
+            size = size or f'width="100%" height="{height}"'
             return f'<iframe class="notedeck-pdf" src="{url}" {size}></iframe>'
         if kind == "audio":
             return f'<audio class="notedeck-audio" controls src="{url}"></audio>'
