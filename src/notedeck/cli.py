@@ -69,5 +69,13 @@ def build(vault: str | None, out: str, strict: bool) -> None:
     sys.exit(_report(diags, strict))
 
 
+from .anki.command import cards  # noqa: E402  (subcommands live with their emitters)
+from .site.command import serve  # noqa: E402
+from .snippets.extract import extract  # noqa: E402
+
+main.add_command(cards)
+main.add_command(serve)
+main.add_command(extract)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
