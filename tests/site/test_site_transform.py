@@ -275,3 +275,15 @@ def test_pdf_embed_page_and_height(tmp_path):
     out = render(tmp_path, files, use_directory_urls=False)
     assert '<iframe class="notedeck-pdf" src="d.pdf#page=3" width="100%" height="600">' in out
     assert '<iframe class="notedeck-pdf" src="d.pdf" width="100%" height="400">' in out
+
+
+def test_nested_lists_are_reindented_for_python_markdown(tmp_path):
+    src = "* 顶层\n  * 二级\n    * 三级 [[b]]\n      ```python\n      x = 1\n        y = 2\n      ```\n1. 一\n   - 子项\n\n- tab\n\t- 子项\n"
+    out = render(tmp_path, {"a.md": src, "b.md": "b\n"})
+    assert out == ("* 顶层\n    * 二级\n        * 三级 [b](b.md)\n            ```python\n            x = 1\n"
+                   "              y = 2\n            ```\n1. 一\n    - 子项\n\n- tab\n\t- 子项\n")
+
+
+def test_lists_inside_callouts_keep_their_indentation(tmp_path):
+    out = render(tmp_path, {"a.md": "> [!note]\n> - a\n>   - b\n"})
+    assert out == '!!! note "Note"\n    - a\n      - b\n'

@@ -215,6 +215,9 @@ class _Renderer:
         inline = _drop_inside(edits, removed) + [(s, e, "") for s, e in removed]
         inline = _drop_inside(inline, [])  # sort
         final = self.callout_edits(note, a, b, lo, hi, inline, removed)
+        final = sorted(final + [ed for ed in _list_edits(note, a, b)
+                                if lo <= ed[0] and not any(s <= ed[0] < e for s, e in removed)],
+                       key=lambda ed: (ed[0], ed[1]))
         out = _splice(note.text, lo, hi, final)
         if embedded:
             out = textwrap.dedent(out)
@@ -455,6 +458,95 @@ def _quotes(note: Note) -> list[tuple[int, int, int, object]]:
     except AttributeError:
         pass
     return out
+
+
+def _columns(text: str, start: int, end: int, want: int) -> int | None:
+    """Offset where ``want`` columns of leading blanks end (tabs to the next multiple of 4), or None."""
+    col, p = 0, start
+    while col < want:
+        if p >= end or text[p] not in " \t":
+            return None
+        col = col + 1 if text[p] == " " else (col // 4 + 1) * 4
+        p += 1
+    return p if col == want else None
+
+
+def _list_items(note: Note) -> list[tuple[int, int, int, int, int]]:
+    """List items outside quotes: (first line 0-based, end line, depth, marker column, content column)."""
+    cached = getattr(note, "_notedeck_lists", None)
+    if cached is not None:
+        return cached
+    text, ls = note.text, note.line_starts
+    items: list[tuple[int, int, int, int, int]] = []
+    depth = quotes = 0
+    for tok in note.tokens:
+        t = tok.type
+        if t == "blockquote_open":
+            quotes += 1
+        elif t == "blockquote_close":
+            quotes -= 1
+        elif t == "list_item_close":
+            depth -= 1
+        elif t == "list_item_open":
+            depth += 1
+            if quotes or not tok.map:
+                continue
+            start = ls[tok.map[0]]
+            end = (ls[tok.map[0] + 1] - 1) if tok.map[0] + 1 < len(ls) else len(text)
+            col, p = 0, start
+            while p < end and text[p] in " \t":
+                col = col + 1 if text[p] == " " else (col // 4 + 1) * 4
+                p += 1
+            marker_col = col
+            q = p
+            while q < end and text[q].isdigit():
+                q += 1
+            if q >= end or text[q] not in "-*+.)":
+                continue
+            q += 1
+            col += q - p
+            gap, r = 0, q
+            while r < end and text[r] in " \t":
+                gap = gap + 1 if text[r] == " " else (gap // 4 + 1) * 4
+                r += 1
+            if gap > 4 or r >= end or gap == 0:
+                gap = 1
+            items.append((tok.map[0], tok.map[1], depth, marker_col, col + gap))
+    try:
+        note._notedeck_lists = items  # type: ignore[attr-defined]
+    except AttributeError:
+        pass
+    return items
+
+
+def _list_edits(note: Note, a: int, b: int) -> list[Edit]:
+    """Re-indent nested list content to Python-Markdown's 4 columns per level (Obsidian, like CommonMark,
+    nests by the marker's width: 2 spaces under ``- ``, 3 under ``1. ``)."""
+    items = _list_items(note)
+    if not items:
+        return []
+    text, ls = note.text, note.line_starts
+    innermost: dict[int, tuple[int, int, int, int, int]] = {}
+    for it in items:  # later (deeper) items overwrite: the innermost item of each line
+        for ln in range(max(it[0], a - 1), min(it[1], b)):
+            if ln not in innermost or innermost[ln][2] <= it[2]:
+                innermost[ln] = it
+    edits: list[Edit] = []
+    for ln, it in innermost.items():
+        start = ls[ln]
+        end = (ls[ln + 1] - 1) if ln + 1 < len(ls) else len(text)
+        if not text[start:end].strip():
+            continue
+        if ln == it[0]:  # the item's marker line
+            want, new = it[3], 4 * (it[2] - 1)
+        else:
+            want, new = it[4], 4 * it[2]
+        if want == new:
+            continue
+        p = _columns(text, start, end, want)
+        if p is not None:
+            edits.append((start, p, " " * new))
+    return edits
 
 
 def _block_comment_ends(note: Note) -> dict[int, int]:
