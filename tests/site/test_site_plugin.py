@@ -61,3 +61,16 @@ def test_a_project_mkdocs_yml_without_our_extensions_still_works(tmp_path):
     assert '<details class="tip">' in html and 'class="admonition embed"' in html
     assert "最小" in html
     assert check_site(site) == []
+
+
+def test_notedeck_build_adds_the_plugin_when_mkdocs_yml_lacks_it(tmp_path):
+    project = write(tmp_path / "p", {
+        "mkdocs.yml": "site_name: 无插件\ndocs_dir: docs\ntheme: {name: material}\n",
+        "docs/index.md": "# 首页\n\n[[b]] ==亮==\n",
+        "docs/b.md": "# B\n",
+    })
+    site, diags = build(project / "docs", tmp_path / "o", cwd=project)
+    assert [d.code for d in diags] == ["site-config"]
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert "<mark>亮</mark>" in html and 'href="b/"' in html
+    assert check_site(site) == []

@@ -46,9 +46,17 @@ def emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> N
                 cfg_file = write_default_config(Path(tmp), vault.root, staging, config.site_name)
             mk = load_mkdocs_config(cfg_file, site_dir=staging)
             plugin = mk.plugins.get("notedeck")
-            if plugin is not None:
-                plugin.preloaded = vault
-                plugin.collect = diagnostics
+            if plugin is None:  # a project mkdocs.yml without our plugin: the site still needs the transform
+                from .plugin import NotedeckPlugin
+
+                plugin = NotedeckPlugin()
+                plugin.load_config({}, str(cfg_file))
+                mk.plugins["notedeck"] = plugin
+                diagnostics.add(str(cfg_file), 0, 0, "info", "site-config",
+                                "mkdocs.yml does not list the notedeck plugin; `notedeck build` adds it "
+                                "(add `- notedeck` under plugins: so that `mkdocs build` converts Obsidian syntax too)")
+            plugin.preloaded = vault
+            plugin.collect = diagnostics
             mk.plugins.on_startup(command="build", dirty=False)
             try:
                 build(mk)
