@@ -47,6 +47,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "outcomes.md::L8": ("passed", ""),  # … is not a failure: the note goes on
     "outcomes.md::L13": ("xfailed", ""),  # %% notedeck: xfail %%
     "outcomes.md::L17": ("passed", ""),  # an expected failure does not stop the note
+    "output_far.md::L3": ("passed", ""),  # a paragraph between: that output fence is not checked
+    "output_far.md::L14": ("passed", ""),  # block + output fence inside a callout
+    "output_far.md::L21": ("failed", ""),  # only a %% comment between: checked (and wrong)
     "output.md::L5": ("passed", ""),
     "output.md::L15": ("failed", ""),
     "plots.md::L3": ("passed", ""),
@@ -129,7 +132,7 @@ def test_every_item_has_exactly_the_specified_outcome(vault: Path) -> None:
     assert not list(vault.rglob("written-by-a-note.txt"))
     assert not list(FIXTURE.rglob("written-by-a-note.txt"))
     assert text["doctest_loop.md::L3"].startswith("doctest_loop.md:4: Timeout (>1.0s)")
-    assert "8 failed, 20 passed, 9 skipped, 2 xfailed" in proc.stdout
+    assert "9 failed, 22 passed, 9 skipped, 2 xfailed" in proc.stdout
 
 
 def test_xdist_gives_the_same_outcomes_as_a_serial_run(vault: Path) -> None:
