@@ -17,8 +17,9 @@ _IDCOUNT = re.compile(r"^(.*)_([0-9]+)$")
 
 @lru_cache(maxsize=65536)
 def slugify(text: str, sep: str = "-") -> str:
-    """The site's id for a heading with plain text ``text`` (CJK kept)."""
-    return _slugify(text, sep)
+    """The site's id for a heading with plain text ``text`` (CJK kept). Like Python-Markdown's toc,
+    whitespace runs (U+3000 and the gap a removed ``%%comment%%`` leaves too) count as one space."""
+    return _slugify(" ".join(text.split()), sep)
 
 
 def unique(anchor: str, taken: set[str]) -> str:
