@@ -121,3 +121,14 @@ def test_serve_command_help():
 
     result = CliRunner().invoke(serve, ["--help"])
     assert result.exit_code == 0 and "live reload" in result.output
+
+
+def test_links_to_tricky_headings_land_on_their_ids(tmp_path):
+    """Headings with markup, links, math, comments, U+3000, duplicates, emoji …: every link's anchor exists."""
+    vault_dir = REPO / "tests" / "fixtures" / "site-headings"
+    vault = Vault.load(vault_dir, progress=False)
+    assert not [d for d in vault.diagnostics if d.code.startswith("broken")]
+    site, diags = build_site(vault_dir, tmp_path)
+    assert check_site(site) == []
+    html = (site / "来源" / "index.html").read_text(encoding="utf-8")
+    assert html.count('href="../%E7%9B%AE%E6%A0%87/#') == len(vault.notes["目标.md"].headings) - 2
