@@ -284,6 +284,6 @@ def test_nested_lists_are_reindented_for_python_markdown(tmp_path):
                    "              y = 2\n            ```\n1. 一\n    - 子项\n\n- tab\n\t- 子项\n")
 
 
-def test_lists_inside_callouts_keep_their_indentation(tmp_path):
-    out = render(tmp_path, {"a.md": "> [!note]\n> - a\n>   - b\n"})
-    assert out == '!!! note "Note"\n    - a\n      - b\n'
+def test_lists_inside_callouts_and_quotes_are_reindented_too(tmp_path):
+    out = render(tmp_path, {"a.md": "> [!note]\n> - a\n>   - b\n\n> - c\n>   - d\n"})
+    assert out == '!!! note "Note"\n    - a\n        - b\n\n> - c\n>     - d\n'

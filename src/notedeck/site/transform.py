@@ -471,29 +471,50 @@ def _columns(text: str, start: int, end: int, want: int) -> int | None:
     return p if col == want else None
 
 
-def _list_items(note: Note) -> list[tuple[int, int, int, int, int]]:
-    """List items outside quotes: (first line 0-based, end line, depth, marker column, content column)."""
+def _after_quotes(text: str, start: int, end: int, depth: int) -> int | None:
+    """Offset after ``depth`` quote markers (each with one optional space), or None (a lazy line)."""
+    p = start
+    for _ in range(depth):
+        while p < end and text[p] in " \t":
+            p += 1
+        if p >= end or text[p] != ">":
+            return None
+        p += 1
+        if p < end and text[p] == " ":
+            p += 1
+    return p
+
+
+def _list_items(note: Note) -> list[tuple[int, int, int, int, int, int]]:
+    """Every list item: (first line 0-based, end line, depth within its quote, marker column, content
+    column — columns counted after the quote markers —, quote depth)."""
     cached = getattr(note, "_notedeck_lists", None)
     if cached is not None:
         return cached
     text, ls = note.text, note.line_starts
-    items: list[tuple[int, int, int, int, int]] = []
+    items: list[tuple[int, int, int, int, int, int]] = []
     depth = quotes = 0
+    bases: list[int] = []  # list depth when each open quote began
     for tok in note.tokens:
         t = tok.type
         if t == "blockquote_open":
             quotes += 1
+            bases.append(depth)
         elif t == "blockquote_close":
             quotes -= 1
+            bases.pop()
         elif t == "list_item_close":
             depth -= 1
         elif t == "list_item_open":
             depth += 1
-            if quotes or not tok.map:
+            if not tok.map:
                 continue
             start = ls[tok.map[0]]
             end = (ls[tok.map[0] + 1] - 1) if tok.map[0] + 1 < len(ls) else len(text)
-            col, p = 0, start
+            p = _after_quotes(text, start, end, quotes)
+            if p is None:
+                continue
+            col = 0
             while p < end and text[p] in " \t":
                 col = col + 1 if text[p] == " " else (col // 4 + 1) * 4
                 p += 1
@@ -511,7 +532,7 @@ def _list_items(note: Note) -> list[tuple[int, int, int, int, int]]:
                 r += 1
             if gap > 4 or r >= end or gap == 0:
                 gap = 1
-            items.append((tok.map[0], tok.map[1], depth, marker_col, col + gap))
+            items.append((tok.map[0], tok.map[1], depth - (bases[-1] if bases else 0), marker_col, col + gap, quotes))
     try:
         note._notedeck_lists = items  # type: ignore[attr-defined]
     except AttributeError:
@@ -521,15 +542,17 @@ def _list_items(note: Note) -> list[tuple[int, int, int, int, int]]:
 
 def _list_edits(note: Note, a: int, b: int) -> list[Edit]:
     """Re-indent nested list content to Python-Markdown's 4 columns per level (Obsidian, like CommonMark,
-    nests by the marker's width: 2 spaces under ``- ``, 3 under ``1. ``)."""
+    nests by the marker's width: 2 spaces under ``- ``, 3 under ``1. ``); inside quotes and callouts
+    too, after their ``>`` markers."""
     items = _list_items(note)
     if not items:
         return []
     text, ls = note.text, note.line_starts
-    innermost: dict[int, tuple[int, int, int, int, int]] = {}
-    for it in items:  # later (deeper) items overwrite: the innermost item of each line
+    innermost: dict[int, tuple[int, int, int, int, int, int]] = {}
+    for it in items:  # the innermost item of each line (deepest quote, then deepest list)
         for ln in range(max(it[0], a - 1), min(it[1], b)):
-            if ln not in innermost or innermost[ln][2] <= it[2]:
+            cur = innermost.get(ln)
+            if cur is None or (cur[5], cur[2]) <= (it[5], it[2]):
                 innermost[ln] = it
     edits: list[Edit] = []
     for ln, it in innermost.items():
@@ -543,9 +566,12 @@ def _list_edits(note: Note, a: int, b: int) -> list[Edit]:
             want, new = it[4], 4 * it[2]
         if want == new:
             continue
-        p = _columns(text, start, end, want)
+        base = _after_quotes(text, start, end, it[5])
+        if base is None:
+            continue
+        p = _columns(text, base, end, want)
         if p is not None:
-            edits.append((start, p, " " * new))
+            edits.append((base, p, " " * new))
     return edits
 
 
