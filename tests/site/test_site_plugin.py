@@ -74,3 +74,18 @@ def test_notedeck_build_adds_the_plugin_when_mkdocs_yml_lacks_it(tmp_path):
     html = (site / "index.html").read_text(encoding="utf-8")
     assert "<mark>亮</mark>" in html and 'href="b/"' in html
     assert check_site(site) == []
+
+
+def test_unreadable_notes_and_outside_symlinks_stay_off_the_site(tmp_path):
+    outside = write(tmp_path / "outside", {"secret.md": "# 外部秘密\n", "secret.png": "png"})
+    vault = write(tmp_path / "v", {"a.md": "# A\n\n正常\n"})
+    (vault / "latin1.md").write_bytes("# caf\xe9\n".encode("latin-1"))
+    (vault / "link.md").symlink_to(outside / "secret.md")
+    (vault / "pic.png").symlink_to(outside / "secret.png")
+    site, diags = build(vault, tmp_path / "o")
+    v = Vault.load(vault, progress=False)
+    assert {d.code for d in v.diagnostics} >= {"not-utf8", "outside-vault"}
+    assert not [d for d in diags if d.code == "site-build"]
+    assert (site / "a" / "index.html").is_file()
+    assert not (site / "latin1").exists() and not (site / "link").exists() and not (site / "pic.png").exists()
+    assert check_site(site) == []

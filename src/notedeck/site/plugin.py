@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 from urllib.parse import quote
 
 from mkdocs.config import config_options as c
@@ -87,14 +88,18 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         if self.collect is None:
             report(vault.diagnostics)
         private_only = private_attachments(vault)
+        docs = os.path.normpath(config.docs_dir) + os.sep
         for f in list(files):
             parts = f.src_uri.split("/")
+            in_vault = bool(f.abs_src_path) and os.path.normpath(f.abs_src_path).startswith(docs)
             if any(p.startswith(".") or p in SKIP_DIRS for p in parts) or f.src_uri in private_only:
                 files.remove(f)
             elif f.src_uri.lower().endswith(".md"):
                 note = vault.notes.get(f.src_uri)
                 if note is None or note.private:
                     files.remove(f)
+            elif in_vault and f.src_uri not in vault.attachments:
+                files.remove(f)  # e.g. a symlink leaving the vault: the model never read it, nor do we
         tags_page = None
         if self.tags_enabled and any(n.tag_names for n in vault.published):
             tags_page = self.config.tags_page
