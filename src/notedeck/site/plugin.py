@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 from ..vault import Diagnostics, Vault
 from ..vault.files import SKIP_DIRS
 from . import assets
-from .transform import SiteIndex, transform
+from .transform import SiteIndex, page_meta, transform
 
 log = get_plugin_logger(__name__)
 
@@ -130,8 +130,7 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         note = self.vault.notes.get(page.file.src_uri)
         if note is None or note.private:
             return markdown
-        if note.tag_names:
-            page.meta["tags"] = note.tag_names
+        page.meta.update(page_meta(note))  # Material tags: front matter + inline #tags
         if "title" not in page.meta and not any(h.level == 1 for h in note.headings):
             page.meta["title"] = note.title
         try:

@@ -212,8 +212,7 @@ class _Renderer:
                                   if ref.standalone else f' <span class="notedeck-block" id="^{html.escape(ref.id)}"></span>'))
         if embedded:
             edits.extend(self.heading_edits(note, a, b, drop_heading_line))
-        inline = _drop_inside(edits, removed) + [(s, e, "") for s, e in removed]
-        inline = _drop_inside(inline, [])  # sort
+        inline = sorted(_drop_inside(edits, removed) + [(s, e, "") for s, e in removed], key=lambda ed: (ed[0], ed[1]))
         final = self.callout_edits(note, a, b, lo, hi, inline, removed)
         final = sorted(final + [ed for ed in _list_edits(note, a, b)
                                 if lo <= ed[0] and not any(s <= ed[0] < e for s, e in removed)],
@@ -227,7 +226,6 @@ class _Renderer:
     def link_edits(self, note: Note, link: Link, stack: list) -> list[Edit]:
         sp = link.span
         r = self.vault.resolve(link, note)
-        kind = media_kind(link.target) if link.target else "note"
         if link.kind == "markdown":
             return self.markdown_link_edits(note, link, r)
         if not r.ok:
@@ -235,7 +233,8 @@ class _Renderer:
         target = r.note
         if link.embed:
             if target is None:
-                return [(sp.start, sp.end, self.media(link, r.rel or link.target, kind))]
+                rel = r.rel or link.target
+                return [(sp.start, sp.end, self.media(link, rel, media_kind(rel)))]
             return [(sp.start, sp.end, self.transclude(note, link, r, stack))]
         text = link.alias if link.alias is not None else _default_text(link)
         if target is not None and target.private:
