@@ -93,16 +93,17 @@ _BASE91 = genanki.util.BASE91_TABLE
 _BASE91_PAIRS = [a + b for a in _BASE91 for b in _BASE91]
 
 
-def guid_for(*values: str) -> str:
-    """Exactly ``genanki.guid_for`` (Anki's base91 of a SHA-256 prefix), without its per-byte loop."""
-    joined = "__".join(values) if all(type(v) is str for v in values) else "__".join(map(str, values))
-    n = int.from_bytes(hashlib.sha256(joined.encode("utf-8")).digest()[:8], "big")
-    out: list[str] = []
-    while n > 0:  # two base-91 digits per step
-        n, r = divmod(n, 8281)
-        out.append(_BASE91_PAIRS[r])
-    s = "".join(reversed(out))
-    return s[1:] if s.startswith(_BASE91[0]) else s  # no leading zero digit, as genanki
+def guid_for(*values: object) -> str:
+    """Exactly ``genanki.guid_for``: Anki's base91 of a SHA-256 prefix, without genanki's per-byte loop."""
+    data = "__".join(map(str, values)).encode("utf-8")
+    n = int.from_bytes(hashlib.sha256(data).digest()[:8], "big")
+    # n < 2**64 < 8281**5: five pairs of base-91 digits, leading zero digits dropped as genanki does
+    n, a = divmod(n, 8281)
+    n, b = divmod(n, 8281)
+    n, c = divmod(n, 8281)
+    e, d = divmod(n, 8281)
+    pairs = _BASE91_PAIRS
+    return (pairs[e] + pairs[d] + pairs[c] + pairs[b] + pairs[a]).lstrip(_BASE91[0])
 
 
 # ---------------------------------------------------------------- which notes, which deck
@@ -286,9 +287,10 @@ def _join(lines: list[list[Token]]) -> list[Token]:
     return out
 
 
-def _strip(children: list[Token]) -> list[Token]:
-    """Drop leading/trailing whitespace of a children slice (new text tokens, originals untouched)."""
-    out = list(children)
+def _strip(children: list[Token], copy: bool = True) -> list[Token]:
+    """Drop leading/trailing whitespace of a children slice (new text tokens, originals untouched;
+    ``copy=False``: the list itself is edited)."""
+    out = list(children) if copy else children
     if out and out[0].type == "text":
         s = out[0].content.lstrip()
         if s != out[0].content:
@@ -298,6 +300,17 @@ def _strip(children: list[Token]) -> list[Token]:
         if s != out[-1].content:
             out[-1:] = [_text(s)] if s else []
     return out
+
+
+def _cut(line: list[Token], k: int, before: str, after: str) -> tuple[list[Token], list[Token]]:
+    """``line`` cut at its text token ``k`` (``before`` + separator + ``after``): both halves, stripped."""
+    front = line[:k]
+    if before:
+        front.append(_text(before))
+    back = line[k + 1:]
+    if after:
+        back.insert(0, _text(after))
+    return _strip(front, copy=False), _strip(back, copy=False)
 
 
 def _split_separator(line: list[Token]) -> tuple[list[Token], list[Token], bool] | None:
@@ -316,10 +329,7 @@ def _split_separator(line: list[Token]) -> tuple[list[Token], list[Token], bool]
             if p < 0:
                 continue
             rev = c.startswith(":::", p)
-            before, after = c[:p], c[p + (3 if rev else 2):]
-            front = line[:k] + ([_text(before)] if before else [])
-            back = ([_text(after)] if after else []) + line[k + 1:]
-            return _strip(front), _strip(back), rev
+            return (*_cut(line, k, c[:p], c[p + (3 if rev else 2):]), rev)
         for m in _SEP_RE.finditer(c):
             s = m.group(0)
             if s.startswith("{{"):
@@ -327,10 +337,7 @@ def _split_separator(line: list[Token]) -> tuple[list[Token], list[Token], bool]
             elif s == "}}":
                 in_cloze = max(0, in_cloze - 1)
             elif not in_cloze:
-                before, after = t.content[: m.start()], t.content[m.end():]
-                front = line[:k] + ([_text(before)] if before else [])
-                back = ([_text(after)] if after else []) + line[k + 1:]
-                return _strip(front), _strip(back), s == ":::"
+                return (*_cut(line, k, c[:m.start()], c[m.end():]), s == ":::")
     return None
 
 
@@ -516,19 +523,28 @@ class _NoteCards:
     def diag(self, line: int, code: str, message: str, severity: str = "warning") -> None:
         self.result.diagnostics.append(Diagnostic(self.display, line, 1, severity, code, message))  # type: ignore[arg-type]
 
-    def context(self, line: int) -> tuple[tuple[str, ...], str]:
-        inner = None
+    @cached_property
+    def _sections(self) -> list[tuple[int, int, tuple[str, ...], str]]:
+        """Per heading, once: (line, end line, breadcrumb, anchor)."""
+        title = self.note.title
+        out = []
         for h in self.note.headings:
-            if h.line > line:
+            chain = [*h.parents, h.text]
+            if chain[0].strip() == title.strip():
+                chain = chain[1:]
+            out.append((h.line, h.end_line, (title, *chain), h.anchor))
+        return out
+
+    def context(self, line: int) -> tuple[tuple[str, ...], str]:
+        """Breadcrumb (note title › headings) and anchor of the innermost heading around ``line``;
+        cards of one section share the same tuple."""
+        found = None
+        for start, end, crumb, anchor in self._sections:
+            if start > line:
                 break
-            if h.end_line >= line:
-                inner = h
-        if inner is None:
-            return (self.note.title,), ""
-        chain = [*inner.parents, inner.text]
-        if chain and chain[0].strip() == self.note.title.strip():
-            chain = chain[1:]
-        return (self.note.title, *chain), inner.anchor
+            if end >= line:
+                found = crumb, anchor
+        return found or ((self.note.title,), "")
 
     def add(self, line: int, end_line: int, kind: Kind, front: list[Part], back: list[Part], origin: str,
             key: str | None = None, front_text: str | None = None, back_text: str | None = None) -> Card | None:
@@ -715,7 +731,8 @@ class _NoteCards:
         return made, upto
 
     def cloze(self, line: int, end_line: int, children: list[Token], made: list[Card]) -> None:
-        converted, problem = to_cloze(children, self.footnotes, self.cloze_highlights)
+        footnotes = self.footnotes if any(t.type == "footnote_ref" for t in children) else {}
+        converted, problem = to_cloze(children, footnotes, self.cloze_highlights)
         if problem:
             self.diag(line, "bad-cloze", problem + "; card not written")
             return
