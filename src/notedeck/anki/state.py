@@ -14,20 +14,15 @@ from ..emitters import atomic_write
 STATE_NAME = "state.json"
 VERSION = 2
 
-
-@dataclass
-class CardState:
-    hash: str
-    mod: int
-    kind: str = ""
+Entry = tuple[str, int, str]  # content hash, modification time, note type
 
 
 @dataclass
 class State:
     path: Path
-    cards: dict[str, CardState] = field(default_factory=dict)
+    cards: dict[str, Entry] = field(default_factory=dict)  # the last build's
     now: int = field(default_factory=lambda: int(time.time()))
-    seen: dict[str, CardState] = field(default_factory=dict)
+    seen: dict[str, Entry] = field(default_factory=dict)  # this build's, in card order
     changed: int = 0
 
     @classmethod
@@ -37,7 +32,7 @@ class State:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") == VERSION:
-                state.cards = {g: CardState(str(h), int(m), str(k)) for g, (h, m, k) in data["cards"].items()}
+                state.cards = {g: (str(h), int(m), str(k)) for g, (h, m, k) in data["cards"].items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             pass  # no state (first build) or unreadable: every card is new
         return state
@@ -45,20 +40,20 @@ class State:
     def kind_before(self, guid: str) -> str:
         """The note type this GUID had in the last build ("" when new or unknown)."""
         prev = self.cards.get(guid)
-        return prev.kind if prev is not None else ""
+        return prev[2] if prev is not None else ""
 
     def mod_for(self, guid: str, content_hash: str, kind: str = "") -> int:
         """The modification time to write for this card (and remember it)."""
         prev = self.cards.get(guid)
-        if prev is not None and prev.hash == content_hash:
-            mod = prev.mod
+        if prev is not None and prev[0] == content_hash:
+            mod = prev[1]
         else:
-            mod = max(self.now, prev.mod + 1) if prev is not None else self.now
+            mod = max(self.now, prev[1] + 1) if prev is not None else self.now
             self.changed += 1
-        self.seen[guid] = CardState(content_hash, mod, kind)
+        self.seen[guid] = (content_hash, mod, kind)
         return mod
 
     def save(self) -> None:
-        """Write the state of this build's cards (atomically)."""
-        data = {"version": VERSION, "cards": {g: [c.hash, c.mod, c.kind] for g, c in sorted(self.seen.items())}}
+        """Write the state of this build's cards (atomically; card order, which is the vault's path order)."""
+        data = {"version": VERSION, "cards": self.seen}
         atomic_write(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
