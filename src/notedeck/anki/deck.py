@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from pathlib import Path
+from typing import Sequence
 
 import genanki
 from genanki.apkg_col import APKG_COL
@@ -41,32 +42,43 @@ class _Deck(genanki.Deck):
     genanki writes the package (schema, collection, note types, decks, media, zip); only the rows of
     ``notes`` and ``cards`` are written here, with the values genanki's ``Note``/``Card`` would write,
     except ``mod``: it comes from :class:`State`, not from the build time (Anki re-imports a note only
-    when it is newer). One ``executemany`` instead of two statements per note halves the write time.
+    when it is newer). One ``executemany`` per table, constant columns written as SQL literals.
     """
 
     def __init__(self, deck_id: int, name: str) -> None:
         super().__init__(deck_id, name)
-        self.rows: list[tuple[str, genanki.Model, int, str, list[str]]] = []  # guid, model, mod, tags, fields
+        self.rows: list[tuple[str, genanki.Model, int, str, str, str]] = []  # guid, model, mod, tags, flds, sfld
 
-    def add_row(self, guid: str, model: genanki.Model, mod: int, tags: list[str], fields: list[str]) -> None:
+    def add_row(self, guid: str, model: genanki.Model, mod: int, tags: str, flds: str, sfld: str) -> None:
+        """One note: ``tags`` as :func:`tags_field` gives them, fields joined by ``\\x1f``, sort field."""
         self.models[model.model_id] = model
-        self.rows.append((guid, model, mod, " " + " ".join(tags) + " " if tags else "", fields))
+        self.rows.append((guid, model, mod, tags, flds, sfld))
 
     def write_to_db(self, cursor, timestamp: float, id_gen):  # type: ignore[override]
         super().write_to_db(cursor, timestamp, id_gen)  # deck and note types (self.notes is empty)
         notes, cards = [], []
         did = self.deck_id
-        for guid, model, mod, tags, fields in self.rows:
+        for guid, model, mod, tags, flds, sfld in self.rows:
             nid = next(id_gen)
-            notes.append((nid, guid, model.model_id, mod, -1, tags, "\x1f".join(fields), fields[0], 0, 0, ""))
-            if model.model_type == genanki.Model.CLOZE:
-                ords = sorted({int(n) - 1 for n in _CLOZE_NUM.findall(fields[0]) if int(n) > 0}) or [0]
-            else:
-                ords = [0, 1] if len(model.templates) == 2 else [0]
-            for ord_ in ords:
-                cards.append((next(id_gen), nid, did, ord_, mod, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ""))
-        cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", notes)
-        cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
+            notes.append((nid, guid, model.model_id, mod, tags, flds, sfld))
+            for ord_ in _ords(model, sfld):
+                cards.append((next(id_gen), nid, did, ord_, mod))
+        # notes: id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data
+        cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'')", notes)
+        # cards: id, nid, did, ord, mod, usn, then type … data all zero / empty, as genanki writes them
+        cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,-1,0,0,0,0,0,0,0,0,0,0,0,'')", cards)
+
+
+def _ords(model: genanki.Model, first_field: str) -> Sequence[int]:
+    """Card ordinals of a note: one per template; for a cloze, one per cloze number used."""
+    if model.model_type == genanki.Model.CLOZE:
+        return sorted({int(n) - 1 for n in _CLOZE_NUM.findall(first_field) if int(n) > 0}) or [0]
+    return range(len(model.templates))
+
+
+def tags_field(tags: list[str]) -> str:
+    """Tags as Anki's ``notes.tags`` column holds them: space-separated, with a space on each side."""
+    return " " + " ".join(tags) + " " if tags else ""
 
 
 _INDEXES = [line for line in APKG_SCHEMA.splitlines() if line.upper().startswith("CREATE INDEX")]
@@ -155,9 +167,9 @@ def fields_of(card: Card, ctx: RenderContext) -> list[str]:
     return [front, back, context, source_html(card, ctx)]
 
 
-def content_hash(card: Card, fields: list[str]) -> str:
-    """What decides "changed": note type, deck, tags and every field."""
-    return hashlib.sha1("\x1f".join((card.kind, card.deck, " ".join(card.tags), *fields)).encode("utf-8")).hexdigest()
+def content_hash(kind: str, deck_and_tags: str, flds: str) -> str:
+    """What decides "changed": note type, deck, tags and every field (``flds``: joined by ``\\x1f``)."""
+    return hashlib.sha1(f"{kind}\x1f{deck_and_tags}\x1f{flds}".encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -180,19 +192,25 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
     state = State.load(folder)
     decks: dict[str, _Deck] = {}
     retyped: list[tuple[Card, str]] = []
+    deck_name, tags = None, None
     for card in cards:
+        if card.tags is not tags or card.deck != deck_name:  # a new note (its cards share deck and tags)
+            deck_name, tags = card.deck, card.tags
+            deck = decks.get(deck_name)
+            if deck is None:
+                deck = decks[deck_name] = _Deck(deck_id(deck_name), deck_name)
+            tags_str = tags_field(tags)
+            deck_and_tags = f"{deck_name}\x1f{' '.join(tags)}"
         fields = fields_of(card, ctx)
-        model = MODELS[card.kind]
         if card.kind == "cloze":
             fields[1] = ""  # Extra
+        flds = "\x1f".join(fields)
         guid = card.guid
-        deck = decks.get(card.deck)
-        if deck is None:
-            deck = decks[card.deck] = _Deck(deck_id(card.deck), card.deck)
         before = state.kind_before(guid)
         if before and before != card.kind:
             retyped.append((card, before))
-        deck.add_row(guid, model, state.mod_for(guid, content_hash(card, fields), card.kind), card.tags, fields)
+        mod = state.mod_for(guid, content_hash(card.kind, deck_and_tags, flds), card.kind)
+        deck.add_row(guid, MODELS[card.kind], mod, tags_str, flds, fields[0])
     if base_deck not in decks:
         decks[base_deck] = _Deck(deck_id(base_deck), base_deck)
     target = folder / f"{package_name(base_deck)}.apkg"
