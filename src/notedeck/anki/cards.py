@@ -34,6 +34,7 @@ Kind = Literal["basic", "reversed", "cloze"]
 Part = tuple[Literal["inline", "blocks", "html"], Any]  # inline children | block tokens | ready HTML
 
 _CLOZE_RE = re.compile(r"\{\{c(\d+)::|::|\}\}")
+_CLOZE_NUMBER_RE = re.compile(r"\{\{c(\d+)::")
 _SEP_RE = re.compile(r"\{\{c\d+::|:::|::|\}\}")
 _WALK = frozenset({"paragraph_open", "obsidian_comment_open", "obsidian_comment_close", "table_open",
                    "footnote_block_open"})
@@ -372,7 +373,8 @@ def to_cloze(children: list[Token], footnotes: dict[int, str], highlights: bool 
     """Children with ``==x==`` / ``{{cN::x::h}}`` turned into ``cloze_open``/``cloze_close`` tokens.
 
     Returns (tokens, problem); problem describes an unbalanced ``{{c`` (no ``}}``)."""
-    explicit = [int(n) for t in children if t.type == "text" for n in re.findall(r"\{\{c(\d+)::", t.content)]
+    explicit = [int(n) for t in children if t.type == "text" and "{{c" in t.content
+                for n in _CLOZE_NUMBER_RE.findall(t.content)]
     next_n = max(explicit, default=0) + 1
     out: list[Token] = []
     open_n: int | None = None  # an open ``{{cN::``
@@ -408,8 +410,11 @@ def to_cloze(children: list[Token], footnotes: dict[int, str], highlights: bool 
             else:
                 out.append(t)
             continue
-        pos = 0
         s = t.content
+        if open_n is None and "{{c" not in s:  # plain text outside any cloze: kept as it is
+            out.append(t)
+            continue
+        pos = 0
         for m in _CLOZE_RE.finditer(s):
             g = m.group(0)
             piece = s[pos:m.start()]
@@ -551,11 +556,8 @@ class _NoteCards:
         ctx, anchor = self.context(line)
         if front_text is None:
             front_text = plain(front[0][1], kind == "cloze") if _inline_only(front) else plain_parts(front, kind == "cloze")
-        if kind == "cloze":
-            if not plain_parts(front).strip():
-                self.diag(line, "empty-card", "cloze card has no text")
-                return None
-        elif not front_text.strip() or (_blank_side(back) if back_text is None else not back_text.strip()):
+        if kind != "cloze" and (not front_text.strip()
+                                or (_blank_side(back) if back_text is None else not back_text.strip())):
             side = "question" if not front_text.strip() else "answer"
             self.diag(line, "empty-card", f"card has an empty {side}; not written")
             return None
@@ -742,8 +744,12 @@ class _NoteCards:
             if t.type == "cloze_open" and k + 1 < len(converted) and converted[k + 1].type == "cloze_close":
                 self.diag(line, "bad-cloze", "empty cloze deletion; card not written")
                 return
-        card = self.add(line, end_line, "cloze", [("inline", _strip(converted))], [], "cloze",
-                        key=normalize(plain(converted)))
+        front = _strip(converted)
+        text = plain(front)
+        if not text.strip():
+            self.diag(line, "empty-card", "cloze card has no text")
+            return
+        card = self.add(line, end_line, "cloze", [("inline", front)], [], "cloze", key=normalize(text))
         if card:
             made.append(card)
 
