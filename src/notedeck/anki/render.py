@@ -263,6 +263,8 @@ _OPTIONS = parser().options
 
 def render_inline(children: Sequence[Token], ctx: RenderContext) -> str:
     """HTML of inline tokens (a line, part of a line, a paragraph's children)."""
+    if len(children) == 1 and children[0].type == "text":  # no Markdown syntax at all
+        return escapeHtml(children[0].content).strip()
     env = ctx.env
     out: list[str] = []
     for i, t in enumerate(children):
