@@ -22,8 +22,8 @@ from pathlib import Path
 import genanki
 
 from notedeck.anki.cards import extract
-from notedeck.anki.deck import deck_id, fields_of, write_package
-from notedeck.anki.emit import gc_paused
+from notedeck.anki.deck import deck_id, fields_of
+from notedeck.anki.emit import write_deck
 from notedeck.anki.models import MODELS
 from notedeck.anki.render import RenderContext
 from notedeck.synthetic import make_vault
@@ -31,11 +31,10 @@ from notedeck.vault import Vault
 
 
 def ours(vault: Vault, out: Path) -> int:
-    """What ``notedeck build``'s Anki emitter does (``notedeck.anki.emit``), minus the config lookup."""
-    with gc_paused():
-        result = extract(vault, "Bench")
-        ctx = RenderContext(vault, site_url="https://example.org/")
-        stats = write_package(result.cards, ctx, "Bench", out)
+    """What ``notedeck build``'s Anki emitter does (``notedeck.anki.emit.emit`` runs the same
+    ``write_deck``), minus the config lookup."""
+    stats, _ = write_deck(vault, "Bench", RenderContext(vault, site_url="https://example.org/"), out)
+    assert stats is not None
     return stats.notes
 
 
