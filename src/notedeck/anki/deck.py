@@ -206,10 +206,9 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
             fields[1] = ""  # Extra
         flds = "\x1f".join(fields)
         guid = card.guid
-        before = state.kind_before(guid)
+        mod, before = state.update(guid, content_hash(card.kind, deck_and_tags, flds), card.kind)
         if before and before != card.kind:
             retyped.append((card, before))
-        mod = state.mod_for(guid, content_hash(card.kind, deck_and_tags, flds), card.kind)
         deck.add_row(guid, MODELS[card.kind], mod, tags_str, flds, fields[0])
     if base_deck not in decks:
         decks[base_deck] = _Deck(deck_id(base_deck), base_deck)

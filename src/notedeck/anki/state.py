@@ -37,23 +37,22 @@ class State:
             pass  # no state (first build) or unreadable: every card is new
         return state
 
-    def kind_before(self, guid: str) -> str:
-        """The note type this GUID had in the last build ("" when new or unknown)."""
+    def update(self, guid: str, content_hash: str, kind: str) -> tuple[int, str]:
+        """Remember this card; returns the modification time to write for it, and the note type it had
+        in the last build ("" when new)."""
         prev = self.cards.get(guid)
-        return prev[2] if prev is not None else ""
-
-    def mod_for(self, guid: str, content_hash: str, kind: str = "") -> int:
-        """The modification time to write for this card (and remember it)."""
-        prev = self.cards.get(guid)
-        if prev is not None and prev[0] == content_hash:
-            mod = prev[1]
+        if prev is None:
+            mod, before = self.now, ""
+            self.changed += 1
+        elif prev[0] == content_hash:
+            mod, before = prev[1], prev[2]
         else:
-            mod = max(self.now, prev[1] + 1) if prev is not None else self.now
+            mod, before = max(self.now, prev[1] + 1), prev[2]
             self.changed += 1
         self.seen[guid] = (content_hash, mod, kind)
-        return mod
+        return mod, before
 
     def save(self) -> None:
         """Write the state of this build's cards (atomically; card order, which is the vault's path order)."""
         data = {"version": VERSION, "cards": self.seen}
-        atomic_write(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        atomic_write(self.path, json.dumps(data, separators=(",", ":")))  # GUIDs and hashes are ASCII
