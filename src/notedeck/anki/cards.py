@@ -20,7 +20,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from html import escape
 from typing import Any, Literal
 
@@ -135,26 +135,33 @@ def anki_tag(name: str) -> str:
 
 def deck_of(note: Note, base: str) -> str:
     """``base::a::b`` for ``#flashcards/a/b``; else ``base::<folder path>``; else ``base``."""
-    for name in note.tag_names:
-        if _is_deck_tag(name) and "/" in name:
-            sub = [p.strip() for p in name.split("/")[1:] if p.strip()]
-            if sub:
-                return "::".join([base, *sub])
-    if note.folder:
-        return "::".join([base, *note.folder.split("/")])
-    return base
+    return _deck_of(tuple(note.tag_names), note.folder, base)
 
 
 def tags_of(note: Note) -> list[str]:
     """Obsidian tags (without the ``flashcards`` deck tags) plus the folder path."""
-    tags = [anki_tag(t) for t in note.tag_names if not _is_deck_tag(t)]
-    if note.folder:
-        tags.append(anki_tag(note.folder))
-    seen: dict[str, None] = {}
-    for t in tags:
-        if t:
-            seen.setdefault(t, None)
-    return list(seen)
+    return list(_tags_of(tuple(note.tag_names), note.folder))
+
+
+# notes share tag sets and folders: both are computed once per distinct (tags, folder)
+@lru_cache(maxsize=4096)
+def _deck_of(tag_names: tuple[str, ...], folder: str, base: str) -> str:
+    for name in tag_names:
+        if _is_deck_tag(name) and "/" in name:
+            sub = [p.strip() for p in name.split("/")[1:] if p.strip()]
+            if sub:
+                return "::".join([base, *sub])
+    if folder:
+        return "::".join([base, *folder.split("/")])
+    return base
+
+
+@lru_cache(maxsize=4096)
+def _tags_of(tag_names: tuple[str, ...], folder: str) -> tuple[str, ...]:
+    tags = [anki_tag(t) for t in tag_names if not _is_deck_tag(t)]
+    if folder:
+        tags.append(anki_tag(folder))
+    return tuple(dict.fromkeys(t for t in tags if t))
 
 
 def note_key(note: Note) -> str:
