@@ -20,7 +20,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from html import escape
 from typing import Any, Literal
 
@@ -135,33 +135,22 @@ def anki_tag(name: str) -> str:
 
 def deck_of(note: Note, base: str) -> str:
     """``base::a::b`` for ``#flashcards/a/b``; else ``base::<folder path>``; else ``base``."""
-    return _deck_of(tuple(note.tag_names), note.folder, base)
-
-
-def tags_of(note: Note) -> list[str]:
-    """Obsidian tags (without the ``flashcards`` deck tags) plus the folder path."""
-    return list(_tags_of(tuple(note.tag_names), note.folder))
-
-
-# notes share tag sets and folders: both are computed once per distinct (tags, folder)
-@lru_cache(maxsize=4096)
-def _deck_of(tag_names: tuple[str, ...], folder: str, base: str) -> str:
-    for name in tag_names:
+    for name in note.tag_names:
         if _is_deck_tag(name) and "/" in name:
             sub = [p.strip() for p in name.split("/")[1:] if p.strip()]
             if sub:
                 return "::".join([base, *sub])
-    if folder:
-        return "::".join([base, *folder.split("/")])
+    if note.folder:
+        return "::".join([base, *note.folder.split("/")])
     return base
 
 
-@lru_cache(maxsize=4096)
-def _tags_of(tag_names: tuple[str, ...], folder: str) -> tuple[str, ...]:
-    tags = [anki_tag(t) for t in tag_names if not _is_deck_tag(t)]
-    if folder:
-        tags.append(anki_tag(folder))
-    return tuple(dict.fromkeys(t for t in tags if t))
+def tags_of(note: Note) -> list[str]:
+    """Obsidian tags (without the ``flashcards`` deck tags) plus the folder path."""
+    tags = [anki_tag(t) for t in note.tag_names if not _is_deck_tag(t)]
+    if note.folder:
+        tags.append(anki_tag(note.folder))
+    return list(dict.fromkeys(t for t in tags if t))
 
 
 def note_key(note: Note) -> str:
@@ -497,10 +486,16 @@ def _siblings(tokens: list[Token]) -> dict[int, list[_Block]]:
 
 
 class _NoteCards:
-    def __init__(self, vault: Vault, note: Note, mode: str, base_deck: str, options: dict[str, Any]) -> None:
+    def __init__(self, vault: Vault, note: Note, mode: str, base_deck: str, options: dict[str, Any],
+                 groups: dict | None = None) -> None:
         self.vault, self.note, self.mode = vault, note, mode
-        self.deck = deck_of(note, base_deck)
-        self.tags = tags_of(note)
+        group = (tuple(note.tag_names), note.folder)  # notes with the same tags and folder share deck and tags
+        found = groups.get(group) if groups is not None else None
+        if found is None:
+            found = (deck_of(note, base_deck), tags_of(note))
+            if groups is not None:
+                groups[group] = found
+        self.deck, self.tags = found
         self.note_key = note_key(note)
         self.cloze_highlights = options.get("cloze_highlights", True) is not False
         self.tokens = note.tokens
@@ -842,20 +837,23 @@ class _NoteCards:
         self.result.cards = kept
 
 
-def extract_note(vault: Vault, note: Note, base_deck: str, options: dict[str, Any] | None = None) -> Extraction:
-    """Cards of one note (empty when the note is not card-enabled)."""
+def extract_note(vault: Vault, note: Note, base_deck: str, options: dict[str, Any] | None = None,
+                 groups: dict | None = None) -> Extraction:
+    """Cards of one note (empty when the note is not card-enabled); ``groups`` carries deck and tags
+    per (tags, folder) from note to note within one extraction."""
     options = options or {}
     mode = cards_mode(note, options)
     if mode is None:
         return Extraction()
-    return _NoteCards(vault, note, mode, base_deck, options).run()
+    return _NoteCards(vault, note, mode, base_deck, options, groups).run()
 
 
 def extract(vault: Vault, base_deck: str, options: dict[str, Any] | None = None) -> Extraction:
     """Cards of every card-enabled note of the vault, in path order."""
     total = Extraction()
+    groups: dict = {}
     for rel in sorted(vault.notes):
-        r = extract_note(vault, vault.notes[rel], base_deck, options)
+        r = extract_note(vault, vault.notes[rel], base_deck, options, groups)
         total.cards.extend(r.cards)
         total.diagnostics.extend(r.diagnostics)
     return total

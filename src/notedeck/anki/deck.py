@@ -19,7 +19,6 @@ import time
 import warnings
 import zipfile
 from dataclasses import dataclass
-from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import Sequence
@@ -30,7 +29,7 @@ from genanki.apkg_schema import APKG_SCHEMA
 
 from .cards import Card, Part
 from .models import MODELS
-from .render import RenderContext, obsidian_url, render_blocks, render_inline
+from .render import RenderContext, render_blocks, render_inline
 from .state import State
 
 _CLOZE_NUM = re.compile(r"{{c(\d+)::.+?}}", re.DOTALL)
@@ -137,11 +136,6 @@ def render_side(parts: list[Part], ctx: RenderContext) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=65536)
-def _obsidian(vault_name: str, rel: str) -> str:
-    return obsidian_url(vault_name, rel)
-
-
 def source_html(card: Card, ctx: RenderContext) -> str:
     """Links to the card's place on the site (when published and ``site_url`` is set) and in Obsidian."""
     key = (card.note.rel, card.anchor)
@@ -151,7 +145,7 @@ def source_html(card: Card, ctx: RenderContext) -> str:
         url = ctx.note_url(card.note, card.anchor)
         if url:
             links.append(f'<a href="{escape(url)}">site</a>')
-        links.append(f'<a href="{escape(_obsidian(ctx.vault.root.name, card.note.rel))}">Obsidian</a>')
+        links.append(f'<a href="{escape(ctx.obsidian_url(card.note))}">Obsidian</a>')
         html = ctx.sources[key] = " · ".join(links)
     return html
 

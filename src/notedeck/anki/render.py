@@ -67,7 +67,9 @@ class RenderContext:
     in_cloze: int = 0
     _hashes: dict[Path, str] = field(default_factory=dict)
     env: dict = field(default_factory=dict)
-    _urls: dict[tuple[str, str], str] = field(default_factory=dict)
+    _pages: dict[str, str] = field(default_factory=dict)  # note rel → page URL on the site
+    _fragments: dict[str, str] = field(default_factory=dict)  # heading anchor → "#…" (quoted)
+    _obsidian: dict[str, str] = field(default_factory=dict)  # note rel → obsidian:// URL
     sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (rel, anchor) → Source field
     contexts: dict[tuple[str, ...], str] = field(default_factory=dict)  # breadcrumb → Context field
 
@@ -86,13 +88,25 @@ class RenderContext:
         return name
 
     def note_url(self, note: Note, anchor: str = "") -> str:
-        """The note's page (and heading) on the site; ``""`` for private notes or without ``site_url``."""
-        if note.private:
+        """The note's page (and heading) on the site; ``""`` for private notes or without ``site_url``.
+        Same URL as :func:`site_url_of`, quoted once per note and once per anchor."""
+        if note.private or not self.site_url:
             return ""
-        key = (note.rel, anchor)
-        url = self._urls.get(key)
+        page = self._pages.get(note.rel)
+        if page is None:
+            page = self._pages[note.rel] = site_url_of(self.site_url, note.rel, "", self.directory_urls)
+        if not anchor:
+            return page
+        fragment = self._fragments.get(anchor)
+        if fragment is None:
+            fragment = self._fragments[anchor] = "#" + quote(anchor, safe="")
+        return page + fragment
+
+    def obsidian_url(self, note: Note) -> str:
+        """:func:`obsidian_url` of the note (once per note)."""
+        url = self._obsidian.get(note.rel)
         if url is None:
-            url = self._urls[key] = site_url_of(self.site_url, note.rel, anchor, self.directory_urls)
+            url = self._obsidian[note.rel] = obsidian_url(self.vault.root.name, note.rel)
         return url
 
 
