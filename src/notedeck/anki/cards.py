@@ -556,10 +556,10 @@ class _NoteCards:
     def add(self, line: int, end_line: int, kind: Kind, front: list[Part], back: list[Part], origin: str,
             key: str | None = None, front_text: str | None = None, back_text: str | None = None) -> Card | None:
         ctx, anchor = self.context(line)
+        cloze = kind == "cloze"
         if front_text is None:
-            front_text = plain(front[0][1], kind == "cloze") if _inline_only(front) else plain_parts(front, kind == "cloze")
-        if kind != "cloze" and (not front_text.strip()
-                                or (_blank_side(back) if back_text is None else not back_text.strip())):
+            front_text = plain(front[0][1], cloze) if _inline_only(front) else plain_parts(front, cloze)
+        if not cloze and (not front_text.strip() or (_blank_side(back) if back_text is None else not back_text.strip())):
             side = "question" if not front_text.strip() else "answer"
             self.diag(line, "empty-card", f"card has an empty {side}; not written")
             return None
