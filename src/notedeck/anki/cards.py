@@ -32,6 +32,7 @@ from ..vault import Diagnostic, Note, Vault
 
 Kind = Literal["basic", "reversed", "cloze"]
 Part = tuple[Literal["inline", "blocks", "html"], Any]  # inline children | block tokens | ready HTML
+Groups = dict[tuple[tuple[str, ...], str], tuple[str, list[str]]]  # (tag names, folder) → (deck, tags)
 
 _CLOZE_RE = re.compile(r"\{\{c(\d+)::|::|\}\}")
 _CLOZE_NUMBER_RE = re.compile(r"\{\{c(\d+)::")
@@ -487,7 +488,7 @@ def _siblings(tokens: list[Token]) -> dict[int, list[_Block]]:
 
 class _NoteCards:
     def __init__(self, vault: Vault, note: Note, mode: str, base_deck: str, options: dict[str, Any],
-                 groups: dict | None = None) -> None:
+                 groups: Groups | None = None) -> None:
         self.vault, self.note, self.mode = vault, note, mode
         group = (tuple(note.tag_names), note.folder)  # notes with the same tags and folder share deck and tags
         found = groups.get(group) if groups is not None else None
@@ -559,7 +560,8 @@ class _NoteCards:
         cloze = kind == "cloze"
         if front_text is None:
             front_text = plain(front[0][1], cloze) if _inline_only(front) else plain_parts(front, cloze)
-        if not cloze and (not front_text.strip() or (_blank_side(back) if back_text is None else not back_text.strip())):
+        empty_back = _blank_side(back) if back_text is None else not back_text.strip()
+        if not cloze and (not front_text.strip() or empty_back):
             side = "question" if not front_text.strip() else "answer"
             self.diag(line, "empty-card", f"card has an empty {side}; not written")
             return None
@@ -838,7 +840,7 @@ class _NoteCards:
 
 
 def extract_note(vault: Vault, note: Note, base_deck: str, options: dict[str, Any] | None = None,
-                 groups: dict | None = None) -> Extraction:
+                 groups: Groups | None = None) -> Extraction:
     """Cards of one note (empty when the note is not card-enabled); ``groups`` carries deck and tags
     per (tags, folder) from note to note within one extraction."""
     options = options or {}
@@ -851,7 +853,7 @@ def extract_note(vault: Vault, note: Note, base_deck: str, options: dict[str, An
 def extract(vault: Vault, base_deck: str, options: dict[str, Any] | None = None) -> Extraction:
     """Cards of every card-enabled note of the vault, in path order."""
     total = Extraction()
-    groups: dict = {}
+    groups: Groups = {}
     for rel in sorted(vault.notes):
         r = extract_note(vault, vault.notes[rel], base_deck, options, groups)
         total.cards.extend(r.cards)
