@@ -5,8 +5,11 @@ the vault model, writes below ``out`` (atomically) and reports problems into ``d
 from __future__ import annotations
 
 import importlib
+import os
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 EMITTERS: list[tuple[str, str]] = [
     ("snippets", "notedeck.snippets.extract:emit"),
@@ -27,20 +30,32 @@ def load_emitter(spec: str) -> Callable[..., None] | None:
     return getattr(mod, func)
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write ``path`` via a temp file in the same folder + rename: never half-written."""
-    import os
-    import tempfile
+@contextmanager
+def atomic_target(path: Path) -> Iterator[Path]:
+    """A temp path next to ``path`` to write; on success it replaces ``path`` (rename), else it is removed.
 
+    The result gets the usual permissions (``0o666`` less the umask), not ``mkstemp``'s ``0o600``.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        yield tmp
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write ``path`` via a temp file in the same folder + rename: never half-written."""
+    with atomic_target(path) as tmp:
+        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

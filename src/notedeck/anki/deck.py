@@ -27,6 +27,7 @@ import genanki
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
+from ..emitters import atomic_target
 from .cards import Card, Part
 from .models import MODELS
 from .render import RenderContext, render_blocks, render_inline
@@ -108,12 +109,6 @@ class _Package(genanki.Package):
             outzip.writestr("media", json.dumps({idx: os.path.basename(path) for idx, path in media.items()}))
             for idx, path in media.items():
                 outzip.write(path, str(idx))
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def deck_id(name: str) -> int:
@@ -217,19 +212,8 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
                 shutil.copyfile(src, dst)
             media_paths.append(dst)
         package = _Package([decks[k] for k in sorted(decks)], media_files=media_paths)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        os.close(fd)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                package.write_to_file(tmp)
-            os.chmod(tmp, 0o666 & ~_umask())
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        with atomic_target(target) as tmp, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            package.write_to_file(str(tmp))
     state.save()
     return WriteStats(target, len(cards), state.changed, len(ctx.media), retyped)
