@@ -83,3 +83,17 @@ def test_index_is_built_once_without_touching_disk(vault: Vault, monkeypatch: py
     idx = VaultIndex(vault.notes, list(vault.attachments))
     for _ in range(100):
         assert idx.resolve("激活函数", home).found
+
+
+def test_front_matter_alias_forms_as_obsidian(tmp_path: Path) -> None:
+    """``aliases: a, b`` is a comma-separated list, and the singular keys ``alias``/``tag`` count too."""
+    (tmp_path / "Internal links.md").write_text("---\naliases: Internal link, Link to blocks\n---\n# x\n", encoding="utf-8")
+    (tmp_path / "梯度.md").write_text("---\nAlias: [坡度, Gradient]\ntag: 数学 微积分\n---\n# y\n", encoding="utf-8")
+    (tmp_path / "use.md").write_text("[[Internal link]] [[link to blocks]] [[坡度]] [[gradient]]\n", encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    assert v.notes["Internal links.md"].aliases == ["Internal link", "Link to blocks"]
+    assert v.notes["梯度.md"].tag_names == ["数学", "微积分"]
+    assert [str(d) for d in v.diagnostics] == []
+    use = v.notes["use.md"]
+    assert [v.index.resolve(l.target, use).rel for l in use.links] == [
+        "Internal links.md", "Internal links.md", "梯度.md", "梯度.md"]

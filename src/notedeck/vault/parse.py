@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 from markdown_it.token import Token
@@ -23,6 +23,15 @@ _DIRECTIVE_RE = re.compile(r"^notedeck:\s*(.+)$")
 
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _list_fields(data: dict) -> Iterator[tuple[str, object]]:
+    """``(tags|aliases, value)`` for the front-matter keys Obsidian reads as such: ``tags``/``tag``,
+    ``aliases``/``alias``, any case."""
+    for key, value in data.items():
+        name = str(key).lower()
+        if value is not None and name in ("tags", "tag", "aliases", "alias"):
+            yield ("tags" if name.startswith("tag") else "aliases"), value
 
 
 def _load_yaml(text: str) -> Any:
@@ -133,12 +142,9 @@ class _Builder:
         for key in ("publish", "draft"):
             if key in data and not isinstance(data[key], bool):
                 self.diag(2, 1, "warning", "bad-frontmatter", f"'{key}' should be true or false, got {data[key]!r}")
-        for key in ("tags", "aliases"):
-            value = data.get(key)
-            if value is None:
-                continue
-            items = re.split(r"[,\s]+", value) if (key == "tags" and isinstance(value, str)) else (
-                [value] if isinstance(value, str) else value)
+        for key, value in _list_fields(data):
+            # As Obsidian: a string is a comma-separated list (tags: whitespace-separated too).
+            items = re.split(r"[,\s]+" if key == "tags" else r",", value) if isinstance(value, str) else value
             if not isinstance(items, list) or not all(isinstance(i, (str, int, float)) for i in items):
                 self.diag(2, 1, "warning", "bad-frontmatter", f"'{key}' should be a list of strings")
                 continue
