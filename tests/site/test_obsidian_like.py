@@ -74,9 +74,6 @@ def test_check_finds_no_broken_link_embed_heading_or_block(check_output):
     assert got == EXPECTED_DIAGNOSTICS, [line for *_, line in check_output]
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: unclosed-fence false positive for every fence inside a "
-                   "blockquote/callout ('> ```' closing line is compared without stripping the '>' prefix, "
-                   "vault/parse.py fence())")
 def test_check_strict_is_clean_except_expected_diagnostics(check_output):
     assert {(rel, code) for rel, code, _ in check_output} == EXPECTED_DIAGNOSTICS, \
         [line for *_, line in check_output]

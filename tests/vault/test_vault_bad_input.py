@@ -69,6 +69,24 @@ def test_bad_diagnostic_lines() -> None:
     assert at[("secret.md", "outside-vault")] == (1, 1)
 
 
+@pytest.mark.parametrize(("text", "unclosed"), [
+    ("```py\nx\n```\n", False),
+    ("```py\nx\n```", False),  # closing fence at the end of the file, no newline
+    ("> [!note]\n> ```py\n> x = 1\n> ```\n", False),  # inside a callout: the closing line has "> "
+    ("> > ```py\n> > x\n> > ```\n", False),
+    ("- a\n\n  ```py\n  x\n  ```\n", False),
+    ("````md\n```py\n````\n", False),
+    ("```py\nx\n", True),
+    ("```py\nx", True),
+    ("> ```py\n> x\n\nafter\n", True),  # the quote ends, the fence with it
+    ("- a\n\n  ```py\n  x\n\nout\n", True),
+])
+def test_unclosed_fence_at_any_depth(text: str, unclosed: bool) -> None:
+    _, diagnostics = parse_note(Path("n.md"), "n.md", text)
+    codes = [d.code for d in diagnostics]
+    assert codes == (["unclosed-fence"] if unclosed else [])
+
+
 def test_symlinked_folder_outside_is_not_read(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()

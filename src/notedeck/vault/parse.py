@@ -239,8 +239,11 @@ class _Builder:
         lang, options, flags = parse_info(tok.info)
         start = tok.map[0] + 1
         end = tok.map[1]
-        closing = note.text[note.line_starts[end - 1]:note.line_starts[end] if end < len(note.line_starts) else len(note.text)].strip()
-        closed = end > start and closing.startswith(tok.markup[0] * len(tok.markup)) and not closing.strip(tok.markup[0])
+        # markdown-it maps a closed fence to opening + content lines + closing line; an unclosed one runs
+        # to the end of its container (a quote, a list item, the note) with no closing line. Counting
+        # lines works at any depth, where the closing line carries the container's "> " prefix.
+        content = tok.content
+        closed = end - start == content.count("\n") + 1 and (not content or content.endswith("\n"))
         if not closed:
             self.diag(start, 1, "warning", "unclosed-fence", f"code fence '{tok.markup}' opened here is never closed")
         note.code_blocks.append(CodeBlock(lang, tok.info.strip(), options, flags, tok.content, start, start + 1,
