@@ -185,9 +185,6 @@ def test_links_land_on_the_named_target(built, page, link_text, expected):
     assert set(land(site, page, link_text)) == {expected}
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: Note.heading_by_path also matches a heading by its slug, so "
-                   "[[Functions#Date]] lands on the earlier '### `date()`' (slug 'date') instead of '## Date' "
-                   "(vault/note.py heading_by_path)")
 def test_heading_link_prefers_the_heading_named_over_an_earlier_slug_twin(built):
     site, _ = built
     assert set(land(site, "Plugins/Bases/Functions", "Date")) == {("Plugins/Bases/Functions", "h2", "Date")}

@@ -92,6 +92,19 @@ def test_headings_anchors_keep_cjk(vault: Vault) -> None:
     assert act.heading_by_path(("Sigmoid 函数", "ReLU（修正线性单元）")) is None  # wrong parent
 
 
+def test_heading_named_by_text_wins_over_a_slug_twin() -> None:
+    text = "# F\n\n## Global\n\n### `date()`\n\n## Date\n\n## 多大才算大？\n"
+    note, _ = parse_note(Path("f.md"), "f.md", text)
+    code_date, date, big = note.headings[2], note.headings[3], note.headings[4]
+    assert (code_date.anchor, date.anchor) == ("date", "date_1")
+    assert note.heading_by_path(("Date",)) is date  # the text, not the earlier heading with slug "date"
+    assert note.heading_by_path(("date()",)) is code_date
+    assert note.heading_by_path(("Global", "date()")) is code_date
+    assert note.heading_by_path(("date_1",)) is None
+    assert note.heading_by_path(("多大才算大",)) is big  # same slug: a link that drops the "？" still lands
+    assert note.heading_by_path(("f", "global")) is note.headings[1]
+
+
 def test_block_ids(vault: Vault) -> None:
     act = vault.notes["深度 学习/激活函数.md"]
     b = act.blocks

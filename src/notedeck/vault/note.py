@@ -191,24 +191,28 @@ class Note:
         return self.text[a:b]
 
     def heading_by_path(self, path: tuple[str, ...]) -> Heading | None:
-        """The heading named by ``[[note#A#B]]`` (case-insensitive; last part must match, earlier parts
-        must be ancestors in order)."""
-        from .slugs import heading_key
+        """The heading named by ``[[note#A#B]]``: the last part names it (case-insensitive), earlier parts
+        must be ancestors in order. A heading whose text matches wins over an earlier one whose anchor
+        merely has the same slug (``## Date`` over ``### `date()```)."""
+        from .slugs import heading_key, slugify
 
         if not path:
             return None
         want = [heading_key(p) for p in path]
+        slug = slugify(path[-1])
+        fallback = None  # the first heading with the same slug (a link written as the slug, or without a "?")
         for h in self.headings:
-            if heading_key(h.text) != want[-1] and h.anchor != want[-1]:
+            text_match = heading_key(h.text) == want[-1]
+            if not text_match and (fallback is not None or slugify(h.text) != slug):
                 continue
-            chain = [heading_key(p) for p in h.parents]
-            i = 0
-            for part in want[:-1]:
-                while i < len(chain) and chain[i] != part:
-                    i += 1
-                if i == len(chain):
-                    break
-                i += 1
-            else:
-                return h
-        return None
+            if _in_order([heading_key(p) for p in h.parents], want[:-1]):
+                if text_match:
+                    return h
+                fallback = h
+        return fallback
+
+
+def _in_order(chain: list[str], parts: list[str]) -> bool:
+    """Every one of ``parts`` occurs in ``chain``, in this order (gaps allowed)."""
+    it = iter(chain)
+    return all(part in it for part in parts)
