@@ -232,9 +232,6 @@ KNOWN_LEFTOVERS = {
     "Editing and formatting/Basic formatting syntax/index.html": pytest.mark.xfail(strict=True, reason=(
         "engine bug: an inline footnote ^[… [[link]] …] is left as literal text, and the wikilink inside it is "
         "spliced at the wrong offset (text becomes 'an i<a>link</a>th a [[Glossary|link]]')")),
-    "Editing and formatting/Callouts/index.html": pytest.mark.xfail(strict=True, reason=(
-        "engine bug: a fence inside a callout opened with an extra space ('>  ```md', as the help vault's "
-        "Callouts note writes it) is not a code block on the site; its '> [!warning]' line leaks as text")),
 }
 
 

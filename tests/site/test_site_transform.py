@@ -287,3 +287,23 @@ def test_nested_lists_are_reindented_for_python_markdown(tmp_path):
 def test_lists_inside_callouts_and_quotes_are_reindented_too(tmp_path):
     out = render(tmp_path, {"a.md": "> [!note]\n> - a\n>   - b\n\n> - c\n>   - d\n"})
     assert out == '!!! note "Note"\n    - a\n        - b\n\n> - c\n>     - d\n'
+
+
+@pytest.mark.parametrize("text", [
+    "> [!warning]-\n>  ```md\n> > [!warning]\n> ```\n",  # opening indented one space inside a callout
+    " ```md\n> [!warning]\n```\n",  # opening indented, closing not
+    "- item\n\n   ```md\n   > [!warning]\n  ```\n",  # in a list item, closing indented less
+    "> quote\n>\n>   ```md\n>   > [!warning]\n>  ```\n",  # in a plain quote
+])
+def test_indented_fences_stay_code(tmp_path, text: str) -> None:
+    """CommonMark (and Obsidian) accept a fence indented 1–3 spaces, closed at another indent; the
+    site's SuperFences needs both at the same column, so the transform aligns them."""
+    import markdown
+
+    (tmp_path / "n.md").write_text(text, encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    assert [str(d) for d in v.diagnostics] == []
+    md = markdown.Markdown(extensions=["pymdownx.superfences", "admonition", "pymdownx.details"])
+    html = md.convert(transform(v.notes["n.md"], v, backlinks=False))
+    assert "<code>" in html and "[!warning]" in html.split("<code>", 1)[1]  # inside the code block
+    assert "```" not in html

@@ -214,7 +214,7 @@ class _Renderer:
             edits.extend(self.heading_edits(note, a, b, drop_heading_line))
         inline = sorted(_drop_inside(edits, removed) + [(s, e, "") for s, e in removed], key=lambda ed: (ed[0], ed[1]))
         final = self.callout_edits(note, a, b, lo, hi, inline, removed)
-        final = sorted(final + [ed for ed in _list_edits(note, a, b)
+        final = sorted(final + [ed for ed in _list_edits(note, a, b) + _fence_edits(note, a, b)
                                 if lo <= ed[0] and not any(s <= ed[0] < e for s, e in removed)],
                        key=lambda ed: (ed[0], ed[1]))
         out = _splice(note.text, lo, hi, final)
@@ -571,6 +571,56 @@ def _list_edits(note: Note, a: int, b: int) -> list[Edit]:
         p = _columns(text, base, end, want)
         if p is not None:
             edits.append((base, p, " " * new))
+    return edits
+
+
+def _fence_edits(note: Note, a: int, b: int) -> list[Edit]:
+    """Fences whose opening is indented (1–3 spaces inside their container) or whose closing line is
+    indented differently: CommonMark and Obsidian accept them, SuperFences wants both at the container's
+    own indentation. Moves both there and takes the opening's indent off the code lines, as CommonMark does."""
+    text, ls = note.text, note.line_starts
+    edits: list[Edit] = []
+    for cb in note.code_blocks:
+        if cb.hidden or not (a <= cb.line and cb.end_line <= b):
+            continue
+        ln0 = cb.line - 1
+        last = cb.end_line - 1 if cb.closed else None
+        if text.startswith(cb.markup, ls[ln0]) and (last is None or text.startswith(cb.markup, ls[last])):
+            continue  # the common case: both at column 0
+        depth = sum(1 for q in _quotes(note) if q[0] <= ln0 < q[1])
+        items = [it for it in _list_items(note) if it[0] < ln0 < it[1] and it[5] == depth]
+        content_col = max(items, key=lambda it: it[2])[4] if items else 0
+
+        def inner(ln: int) -> tuple[int, int] | None:
+            """Where the line's text starts inside the container, and the end of the line."""
+            start = ls[ln]
+            end = (ls[ln + 1] - 1) if ln + 1 < len(ls) else len(text)
+            p = _after_quotes(text, start, end, depth)
+            p = _columns(text, p, end, content_col) if (p is not None and content_col) else p
+            return None if p is None else (p, end)
+
+        def spaces(p: int, end: int, most: int) -> int:
+            n = 0
+            while n < most and p + n < end and text[p + n] == " ":
+                n += 1
+            return n
+
+        opening = inner(ln0)
+        if opening is None:
+            continue
+        indent = spaces(*opening, 3)
+        lines = [(ln0, indent)]
+        if last is not None:
+            lines += [(ln, indent) for ln in range(ln0 + 1, last)]
+            closing = inner(last)
+            if closing is not None:
+                lines.append((last, spaces(*closing, 3)))
+        for ln, most in lines:
+            where = inner(ln) if ln != ln0 else opening
+            if where is not None and most:
+                n = spaces(where[0], where[1], most)
+                if n:
+                    edits.append((where[0], where[0] + n, ""))
     return edits
 
 

@@ -129,6 +129,7 @@ class CodeBlock:
     hidden: bool = False  # inside a ``%% … %%`` comment: setup code, shown nowhere
     directives: tuple[str, ...] = ()  # from ``%% notedeck: … %%`` right before the block
     token_index: int = -1
+    closed: bool = True  # False: the fence runs to the end of its container (``unclosed-fence``)
 
 
 @dataclass

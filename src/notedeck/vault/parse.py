@@ -247,7 +247,7 @@ class _Builder:
         if not closed:
             self.diag(start, 1, "warning", "unclosed-fence", f"code fence '{tok.markup}' opened here is never closed")
         note.code_blocks.append(CodeBlock(lang, tok.info.strip(), options, flags, tok.content, start, start + 1,
-                                          end if closed else end, tok.markup, hidden, directives, i))
+                                          end, tok.markup, hidden, directives, i, closed))
 
     def inline(self, tok: Token, tokens: list[Token], i: int) -> None:
         note = self.note
