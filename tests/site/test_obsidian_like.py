@@ -229,9 +229,6 @@ def leftovers(page: Path) -> list[str]:
 
 
 KNOWN_LEFTOVERS = {
-    "Editing and formatting/Basic formatting syntax/index.html": pytest.mark.xfail(strict=True, reason=(
-        "engine bug: an inline footnote ^[… [[link]] …] is left as literal text, and the wikilink inside it is "
-        "spliced at the wrong offset (text becomes 'an i<a>link</a>th a [[Glossary|link]]')")),
 }
 
 
@@ -321,7 +318,6 @@ def test_pdf_link_keeps_its_page(built):
     assert "Document.pdf#page=2" in media
 
 
-@pytest.mark.xfail(strict=True, reason="engine gap: inline footnotes ^[text] are not rendered as footnotes")
 def test_inline_footnote_is_a_footnote(built):
     site, _ = built
     basic = _body(site / "Editing and formatting/Basic formatting syntax/index.html")

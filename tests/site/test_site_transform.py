@@ -307,3 +307,35 @@ def test_indented_fences_stay_code(tmp_path, text: str) -> None:
     html = md.convert(transform(v.notes["n.md"], v, backlinks=False))
     assert "<code>" in html and "[!warning]" in html.split("<code>", 1)[1]  # inside the code block
     assert "```" not in html
+
+
+def test_inline_footnotes_become_footnotes(tmp_path) -> None:
+    import markdown
+
+    (tmp_path / "b.md").write_text("# B\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("# A\n\n正文^[见 [[b]] 与 ^[内层]。] 再来 `^[code]`\n\n"
+                                   "> [!note] 标注\n> 里面^[一个 ==重点==]。\n", encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    out = transform(v.notes["a.md"], v, backlinks=False)
+    assert "`^[code]`" in out
+    md = markdown.Markdown(extensions=["footnotes", "admonition", "pymdownx.superfences"])
+    html = md.convert(out)
+    assert "^[" not in html.replace("<code>^[code]</code>", "")
+    notes = re.findall(r'<li id="fn:([^"]+)">\s*<p>(.*?)&#160;', html, re.S)
+    assert [body for _, body in notes] == [
+        '见 <a href="b.md">b</a> 与 <sup id="fnref:notedeck-2"><a class="footnote-ref" href="#fn:notedeck-2">2</a></sup>。',
+        "内层", "一个 <mark>重点</mark>"]
+
+
+def test_footnotes_come_before_the_backlinks(tmp_path) -> None:
+    import markdown
+
+    (tmp_path / "a.md").write_text("# A\n\n见 [[b]]^[内联] 与[^1]。\n\n[^1]: 定义\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("# B\n\n回到 [[a]]。\n", encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    md = markdown.Markdown(extensions=["footnotes", "md_in_html"])
+    page_a = md.convert(transform(v.notes["a.md"], v))
+    assert page_a.index('class="footnote"') < page_a.index("notedeck-backlinks")
+    assert "Footnotes Go Here" not in page_a
+    page_b = md.reset().convert(transform(v.notes["b.md"], v))  # no footnotes: no marker left behind
+    assert "notedeck-backlinks" in page_b and "Footnotes Go Here" not in page_b and "footnote" not in page_b

@@ -168,3 +168,12 @@ def test_comments_block_and_inline(text: str, links: list[str], comments: list[s
     note, _ = parse_note(Path("/v/a.md"), "a.md", text)
     assert [l.raw for l in note.links] == links
     assert [note.text[s.start:s.end] for s in note.comments] == comments
+
+
+def test_inline_footnote_keeps_file_positions() -> None:
+    text = "# T\n\nA link. ^[See [[b]] and #标签 here ^[inner].] and [[c]] `^[code]`\n"
+    note, diagnostics = parse_note(Path("n.md"), "n.md", text)
+    assert diagnostics == []
+    assert sorted(text[l.span.start:l.span.end] for l in note.links) == ["[[b]]", "[[c]]"]
+    assert [text[t.span.start:t.span.end] for t in note.tags if t.span] == ["#标签"]
+    assert sorted(text[s.start:s.end] for s in note.footnotes) == ["^[See [[b]] and #标签 here ^[inner].]", "^[inner]"]

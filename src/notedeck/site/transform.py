@@ -44,6 +44,8 @@ CALLOUT_TYPES: dict[str, str] = {
 }
 
 MAX_EMBED_DEPTH = 8
+#: Python-Markdown footnotes' default ``PLACE_MARKER``: the footnotes go there, before the backlinks.
+FOOTNOTES_MARKER = "///Footnotes Go Here///"
 BLOCK = "\x00block\x00"  # marks a multi-line replacement: its lines get the container's prefix
 _MD_SPECIAL = str.maketrans({**{c: "\\" + c for c in "\\`*_[]"}, "<": "&lt;"})
 
@@ -128,7 +130,10 @@ def transform(note: Note, site: SiteIndex | Vault, *, backlinks: bool = True) ->
     whole = (1, len(note.line_starts))
     body = r.render(note, *whole, stack=[(note.rel, whole)])
     if backlinks:
-        body = body.rstrip("\n") + "\n" + backlinks_section(note, site)
+        section = backlinks_section(note, site)
+        if section and r.footnoted:  # the footnotes first (Python-Markdown puts them at its marker)
+            section = "\n" + FOOTNOTES_MARKER + "\n" + section
+        body = body.rstrip("\n") + "\n" + section
     return body
 
 
@@ -158,6 +163,8 @@ class _Renderer:
         self.vault = site.vault
         self.host_rel = host_rel
         self.host_folder = host_rel.rsplit("/", 1)[0] if "/" in host_rel else ""
+        self.footnotes = 0  # inline footnotes numbered so far on this page
+        self.footnoted = False  # the page holds footnote definitions
 
     # -- urls (relative to the host page, whatever note the text came from)
     def note_url(self, target: Note, anchor: str = "") -> str:
@@ -213,14 +220,37 @@ class _Renderer:
         if embedded:
             edits.extend(self.heading_edits(note, a, b, drop_heading_line))
         inline = sorted(_drop_inside(edits, removed) + [(s, e, "") for s, e in removed], key=lambda ed: (ed[0], ed[1]))
+        inline, definitions = self.footnote_edits(note, lo, hi, inline, removed)
         final = self.callout_edits(note, a, b, lo, hi, inline, removed)
         final = sorted(final + [ed for ed in _list_edits(note, a, b) + _fence_edits(note, a, b)
                                 if lo <= ed[0] and not any(s <= ed[0] < e for s, e in removed)],
                        key=lambda ed: (ed[0], ed[1]))
         out = _splice(note.text, lo, hi, final)
+        if definitions:
+            out = out.rstrip("\n") + "\n\n" + "\n\n".join(definitions) + "\n"
+        self.footnoted = self.footnoted or bool(definitions) or _defines_footnotes(note, a, b)
         if embedded:
             out = textwrap.dedent(out)
         return out
+
+    def footnote_edits(self, note: Note, lo: int, hi: int, edits: list[Edit],
+                       removed: list[tuple[int, int]]) -> tuple[list[Edit], list[str]]:
+        """Obsidian's inline footnotes ``^[text]`` (which Python-Markdown lacks) → a reference ``[^n]`` in
+        place and a definition ``[^n]: text`` after the text; the text keeps its own edits (links …)."""
+        spans = [s for s in note.footnotes if lo <= s.start and s.end <= hi
+                 and not any(a <= s.start < b for a, b in removed)]
+        labels = {}
+        for s in sorted(spans, key=lambda s: s.start):  # numbered in reading order
+            self.footnotes += 1
+            labels[s.start] = f"notedeck-{self.footnotes}"
+        definitions: dict[str, str] = {}
+        for s in sorted(spans, key=lambda s: s.end - s.start):  # inner ones first: the outer keeps their refs
+            inner = [ed for ed in edits if s.start + 2 <= ed[0] and ed[1] <= s.end - 1]
+            body = " ".join(_splice(note.text, s.start + 2, s.end - 1, inner).split("\n")).strip()
+            label = labels[s.start]
+            edits = [ed for ed in edits if not (s.start <= ed[0] and ed[1] <= s.end)] + [(s.start, s.end, f"[^{label}]")]
+            definitions[label] = f"[^{label}]: {body}"
+        return sorted(edits, key=lambda ed: (ed[0], ed[1])), [definitions[k] for k in labels.values()]
 
     # -- links and embeds
     def link_edits(self, note: Note, link: Link, stack: list) -> list[Edit]:
@@ -622,6 +652,17 @@ def _fence_edits(note: Note, a: int, b: int) -> list[Edit]:
                 if n:
                     edits.append((where[0], where[0] + n, ""))
     return edits
+
+
+def _defines_footnotes(note: Note, a: int, b: int) -> bool:
+    """Lines ``a``..``b`` hold a ``[^label]: …`` definition (markdown-it moved it into the footnote block)."""
+    tokens = note.tokens
+    for i, tok in enumerate(tokens):
+        if tok.type == "footnote_open" and tok.meta.get("label") is not None and i + 1 < len(tokens):
+            m = tokens[i + 1].map
+            if m and a - 1 <= m[0] < b:
+                return True
+    return False
 
 
 def _block_comment_ends(note: Note) -> dict[int, int]:

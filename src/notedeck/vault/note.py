@@ -149,6 +149,7 @@ class Note:
     code_blocks: list[CodeBlock] = field(default_factory=list)
     highlights: list[Span] = field(default_factory=list)  # ``==x==`` (outer span)
     comments: list[Span] = field(default_factory=list)  # ``%%x%%`` inline and block (outer span)
+    footnotes: list[Span] = field(default_factory=list)  # inline footnotes ``^[x]`` (outer span)
     math: list[Span] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)

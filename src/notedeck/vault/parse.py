@@ -279,8 +279,8 @@ class _Builder:
                 note.highlights.append(self.span(child.meta, line))
             elif ct == "obsidian_comment":
                 note.comments.append(self.span(child.meta, line))
-            elif ct in ("math_inline", "math_inline_double"):
-                pass
+            elif ct == "footnote_ref" and "start" in child.meta:
+                note.footnotes.append(self.span(child.meta, line))
         self.block_id(tok, tokens, i, children)
 
     def markdown_link(self, href: str, image: bool, tok: Token, line: int) -> Link | None:

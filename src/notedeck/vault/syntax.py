@@ -20,6 +20,7 @@ from markdown_it.rules_inline.image import image as _image_rule
 from markdown_it.rules_inline.link import link as _link_rule
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.footnote.index import footnote_inline
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
@@ -260,6 +261,22 @@ def _comment_block(state: StateBlock, startLine: int, endLine: int, silent: bool
     return True
 
 
+def _footnote_inline(state: StateInline, silent: bool) -> bool:
+    """mdit-py-plugins' ``^[inline footnote]``, whose text is parsed on its own: positions inside it
+    are shifted by where that text starts, so links and tags in a footnote keep their file offsets."""
+    mapper = state.env.get(POS_KEY)
+    start = state.pos
+    if mapper is not None and not silent:
+        state.env[POS_KEY] = lambda pos: mapper(pos + start + 2)  # the text starts after "^["
+    try:
+        found = footnote_inline(state, silent)
+    finally:
+        state.env[POS_KEY] = mapper
+    if found and not silent:
+        _record(state, state.tokens[-1], start, state.pos)  # the footnote_ref spans "^[…]"
+    return found
+
+
 def obsidian_plugin(md: MarkdownIt) -> None:
     """Add Obsidian's syntax to a markdown-it parser."""
     md.block.ruler.before("fence", "obsidian_comment", _comment_block, {"alt": ["paragraph", "blockquote", "list"]})
@@ -271,6 +288,8 @@ def obsidian_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("emphasis", "mark", _mark)
     md.inline.ruler.after("obsidian_comment", "tag", _tag)
     md.core.ruler.at("inline", _inline_with_positions)
+    if "footnote_inline" in md.inline.ruler.get_all_rules():
+        md.inline.ruler.at("footnote_inline", _footnote_inline)
 
 
 @lru_cache(maxsize=1)
