@@ -293,8 +293,6 @@ def test_callouts_of_every_type_become_admonitions(built):
     assert body.count('class="admonition') + body.count("<details") >= 30
 
 
-@pytest.mark.xfail(strict=True, reason="engine gap: Obsidian's size in Markdown image alt text "
-                   "(![alt|100x145](url), ![250](url)) is ignored; the alt text keeps '|60' and no width is set")
 def test_markdown_image_size_in_alt_text(built):
     site, _ = built
     embed = _body(site / "Linking notes and files/Embed files/index.html")
@@ -302,16 +300,12 @@ def test_markdown_image_size_in_alt_text(built):
     assert 'width="250"' in embed and 'width="60"' in embed
 
 
-@pytest.mark.xfail(strict=True, reason="engine gap: ![](https://www.youtube.com/watch?v=…) is an <img>, where "
-                   "Obsidian embeds the video (iframe)")
 def test_youtube_image_syntax_embeds_the_video(built):
     site, _ = built
     page = _body(site / "Editing and formatting/Embed web pages/index.html")
     assert '<img alt="" src="https://www.youtube.com' not in page and "youtube.com/embed/" in page
 
 
-@pytest.mark.xfail(strict=True, reason="engine gap: [[Document.pdf#page=2|…]] links to the PDF without its "
-                   "#page=2 fragment (the embed ![[Document.pdf#page=3]] keeps it)")
 def test_pdf_link_keeps_its_page(built):
     site, _ = built
     media = _body(site / "Obsidian Publish/Media files/index.html")

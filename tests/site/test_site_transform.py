@@ -339,3 +339,23 @@ def test_footnotes_come_before_the_backlinks(tmp_path) -> None:
     assert "Footnotes Go Here" not in page_a
     page_b = md.reset().convert(transform(v.notes["b.md"], v))  # no footnotes: no marker left behind
     assert "notedeck-backlinks" in page_b and "Footnotes Go Here" not in page_b and "footnote" not in page_b
+
+
+@pytest.mark.parametrize(("markdown", "expected"), [
+    ("![图|60](p.png)", '![图](p.png){ width="60" }'),
+    ("![100x145](p.png)", '![](p.png){ width="100" height="145" }'),
+    ("![a|b](p.png)", "![a|b](p.png)"),  # not a size: alt text as written
+    ("![250](https://example.org/x.png)", '![](<https://example.org/x.png>){ width="250" }'),
+    ("![](https://example.org/x.png)", "![](https://example.org/x.png)"),
+    ("![](https://youtu.be/abc123)", 'src="https://www.youtube.com/embed/abc123" width="560" height="315"'),
+    ("![视频|400](https://www.youtube.com/watch?v=abc123&t=5)", 'src="https://www.youtube.com/embed/abc123" width="400"'),
+    ("`![250](https://example.org/x.png)`", "`![250](https://example.org/x.png)`"),
+    ("[[文档.pdf#page=2|第二页]]", "[第二页](文档.pdf#page=2)"),
+])
+def test_image_sizes_web_embeds_and_file_fragments(tmp_path, markdown: str, expected: str) -> None:
+    (tmp_path / "p.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (tmp_path / "文档.pdf").write_bytes(b"%PDF-1.4\n")
+    (tmp_path / "a.md").write_text(f"# A\n\n{markdown}\n", encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    assert [str(d) for d in v.diagnostics] == []
+    assert expected in transform(v.notes["a.md"], v, backlinks=False)

@@ -23,6 +23,7 @@ import posixpath
 import textwrap
 from dataclasses import dataclass, field
 from functools import lru_cache
+from urllib.parse import parse_qs, urlsplit
 
 from ..vault import Link, Note, Vault, media_kind, slugify
 
@@ -205,6 +206,12 @@ class _Renderer:
             sp = link.span
             if sp.start >= 0 and lo <= sp.start and sp.end <= hi:
                 edits.extend(self.link_edits(note, link, stack))
+        for web in note.web_embeds:
+            sp = web.span
+            if sp.start >= 0 and lo <= sp.start and sp.end <= hi:
+                replacement = self.web_embed(web)
+                if replacement is not None:
+                    edits.append((sp.start, sp.end, replacement))
         for tag in note.tags:
             sp = tag.span
             if sp is not None and sp.start >= 0 and lo <= sp.start and sp.end <= hi:
@@ -269,8 +276,9 @@ class _Renderer:
         text = link.alias if link.alias is not None else _default_text(link)
         if target is not None and target.private:
             return [(sp.start, sp.end, md_text(text))]
-        if target is None:
-            return [(sp.start, sp.end, f"[{md_text(text)}]({self.file_url(r.rel)})")]
+        if target is None:  # a file; a fragment (``#page=2`` of a PDF) is kept
+            frag = "#" + _url_fragment("#".join(link.headings)) if link.headings else ""
+            return [(sp.start, sp.end, f"[{md_text(text)}]({self.file_url(r.rel)}{frag})")]
         anchor = r.heading.anchor if r.heading else ("^" + r.block.id if r.block else "")
         return [(sp.start, sp.end, f"[{md_text(text)}]({self.note_url(target, anchor)})")]
 
@@ -289,10 +297,23 @@ class _Renderer:
             return [(sp.start, label_start, ""), (mid, sp.end, "")]
         if target is None:
             url = self.file_url(r.rel)
+            if link.embed and link.width:  # ``![alt|300](img.png)``: Obsidian's size in the alt text
+                return [(label_start, mid, md_text(link.alias or "")), (mid, sp.end, f"]({url}){_size_attrs(link)}")]
         else:
             anchor = r.heading.anchor if r.heading else ("^" + r.block.id if r.block else "")
             url = self.note_url(target, anchor)
         return [(mid, sp.end, f"]({url})")]
+
+    def web_embed(self, link: Link) -> str | None:
+        """An external image as Obsidian shows it: a YouTube page as its player, a size from the alt text."""
+        video = _youtube_id(link.target)
+        if video:
+            size = f'width="{link.width or 560}" height="{link.height or 315}"'
+            return (f'<iframe class="notedeck-video" src="https://www.youtube.com/embed/{html.escape(video)}" {size} '
+                    'allowfullscreen></iframe>')
+        if link.width:
+            return f"![{md_text(link.alias or '')}](<{link.target}>){_size_attrs(link)}"
+        return None
 
     def media(self, link: Link, rel: str, kind: str) -> str:
         size = ""
@@ -300,7 +321,7 @@ class _Renderer:
             size = f'width="{link.width}"' + (f' height="{link.height}"' if link.height else "")
         if kind == "image":
             alt = link.alias if (link.alias is not None and not link.width) else posixpath.basename(rel)
-            return f"![{md_text(alt)}]({self.file_url(rel)})" + (f"{{ {size} }}" if size else "")
+            return f"![{md_text(alt)}]({self.file_url(rel)})" + _size_attrs(link)
         url = html.escape(self.html_url(rel))
         if kind == "pdf":  # ``![[doc.pdf#page=3]]`` opens at a page, ``#height=400`` sets the height
             frag = link.headings[0] if link.headings else ""
@@ -445,6 +466,24 @@ class _Renderer:
                 line_edits.append((start, pos, new_prefix))
         kept = [ed for ed in inline if not any(s <= ed[0] and ed[1] <= e for s, e in title_ranges)]
         return sorted(kept + line_edits, key=lambda ed: (ed[0], ed[1]))
+
+
+def _size_attrs(link: Link) -> str:
+    """``{ width="300" height="200" }`` (attr_list) for a sized image, else nothing."""
+    if not link.width:
+        return ""
+    return f'{{ width="{link.width}"' + (f' height="{link.height}"' if link.height else "") + " }"
+
+
+def _youtube_id(url: str) -> str | None:
+    """The video id of a YouTube page URL (``youtube.com/watch?v=…``, ``youtu.be/…``), else None."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
+    if host == "youtube.com" and parts.path == "/watch":
+        return parse_qs(parts.query).get("v", [None])[0]
+    if host == "youtu.be" and len(parts.path) > 1:
+        return parts.path[1:].split("/")[0]
+    return None
 
 
 def _css_class(name: str) -> str:

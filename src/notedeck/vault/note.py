@@ -75,7 +75,7 @@ class Link:
     block: str | None = None  # ``^id``
     alias: str | None = None  # text after ``|`` (for image embeds: the raw size spec)
     embed: bool = False
-    kind: Literal["wiki", "markdown"] = "wiki"
+    kind: Literal["wiki", "markdown", "url"] = "wiki"  # url: an external image (``Note.web_embeds``)
     width: int | None = None
     height: int | None = None
     raw: str = ""
@@ -150,6 +150,7 @@ class Note:
     highlights: list[Span] = field(default_factory=list)  # ``==x==`` (outer span)
     comments: list[Span] = field(default_factory=list)  # ``%%x%%`` inline and block (outer span)
     footnotes: list[Span] = field(default_factory=list)  # inline footnotes ``^[x]`` (outer span)
+    web_embeds: list[Link] = field(default_factory=list)  # ``![alt|300](https://…)``: not in ``links``
     math: list[Span] = field(default_factory=list)
     tokens: list[Token] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)

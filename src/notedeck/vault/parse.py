@@ -25,6 +25,15 @@ _DIRECTIVE_RE = re.compile(r"^notedeck:\s*(.+)$")
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _alt_and_size(alt: str) -> tuple[str | None, int | None, int | None]:
+    """Obsidian's size in a Markdown image's alt text: ``![alt|300](…)``, ``![300x200](…)``."""
+    text, _, size = alt.rpartition("|")
+    m = _SIZE_RE.match(size)
+    if not m:
+        return alt or None, None, None
+    return text or None, int(m.group(1)), int(m.group(2)) if m.group(2) else None
+
+
 def _list_fields(data: dict) -> Iterator[tuple[str, object]]:
     """``(tags|aliases, value)`` for the front-matter keys Obsidian reads as such: ``tags``/``tag``,
     ``aliases``/``alias``, any case."""
@@ -273,6 +282,10 @@ class _Builder:
                 if link:
                     child.meta["link"] = link
                     note.links.append(link)
+                elif ct == "image" and str(href).lower().startswith(("http://", "https://")):
+                    web = Link(str(href), embed=True, kind="url", raw=str(href), span=self.span(child.meta, line))
+                    web.alias, web.width, web.height = _alt_and_size(_plain(child.children))
+                    note.web_embeds.append(web)
             elif ct == "tag":
                 note.tags.append(Tag(child.content, self.span(child.meta, line)))
             elif ct == "mark_open":
@@ -297,8 +310,11 @@ class _Builder:
             block = frag[1:]
         elif frag:
             headings = tuple(p for p in frag.split("#") if p)
-        alt = _plain(tok.children)
-        link = Link(path, headings, block, alt or None, image, "markdown", raw=href, span=self.span(tok.meta, line))
+        link = Link(path, headings, block, None, image, "markdown", raw=href, span=self.span(tok.meta, line))
+        if image:
+            link.alias, link.width, link.height = _alt_and_size(_plain(tok.children))
+        else:
+            link.alias = _plain(tok.children) or None
         return link
 
     def block_id(self, tok: Token, tokens: list[Token], i: int, children: list[Token]) -> None:
