@@ -696,6 +696,8 @@ def _fence_edits(note: Note, a: int, b: int) -> list[Edit]:
 def _defines_footnotes(note: Note, a: int, b: int) -> bool:
     """Lines ``a``..``b`` hold a ``[^label]: …`` definition (markdown-it moved it into the footnote block)."""
     tokens = note.tokens
+    if not tokens or tokens[-1].type != "footnote_block_close":  # markdown-it puts the footnotes last
+        return False
     for i, tok in enumerate(tokens):
         if tok.type == "footnote_open" and tok.meta.get("label") is not None and i + 1 < len(tokens):
             m = tokens[i + 1].map

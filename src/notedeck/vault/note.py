@@ -73,7 +73,7 @@ class Link:
     target: str  # note or file part, as written (may be "" for ``[[#h]]``)
     headings: tuple[str, ...] = ()  # ``#A#B`` path
     block: str | None = None  # ``^id``
-    alias: str | None = None  # text after ``|`` (for image embeds: the raw size spec)
+    alias: str | None = None  # text after ``|`` (wiki image embeds: the raw size spec); Markdown: the label/alt
     embed: bool = False
     kind: Literal["wiki", "markdown", "url"] = "wiki"  # url: an external image (``Note.web_embeds``)
     width: int | None = None
