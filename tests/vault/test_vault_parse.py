@@ -177,3 +177,14 @@ def test_inline_footnote_keeps_file_positions() -> None:
     assert sorted(text[l.span.start:l.span.end] for l in note.links) == ["[[b]]", "[[c]]"]
     assert [text[t.span.start:t.span.end] for t in note.tags if t.span] == ["#标签"]
     assert sorted(text[s.start:s.end] for s in note.footnotes) == ["^[See [[b]] and #标签 here ^[inner].]", "^[inner]"]
+
+
+@pytest.mark.parametrize(("front_matter", "tags"), [
+    ("tags:\n  - 读书\n  - \n", ["读书"]),  # an empty item is ignored, as Obsidian does
+    ("tags: 2024\n", ["2024"]),
+    ("tags: [2024-03-05, 日记]\n", ["2024-03-05", "日记"]),
+    ("Tags: '#a, b'\n", ["a", "b"]),
+])
+def test_odd_front_matter_tags(front_matter: str, tags: list[str]) -> None:
+    note, diagnostics = parse_note(Path("n.md"), "n.md", f"---\n{front_matter}---\n# n\n")
+    assert diagnostics == [] and note.tag_names == tags

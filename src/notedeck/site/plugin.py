@@ -130,7 +130,8 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         note = self.vault.notes.get(page.file.src_uri)
         if note is None or note.private:
             return markdown
-        page.meta.update(page_meta(note))  # Material tags: front matter + inline #tags
+        page.meta.pop("tags", None)  # MkDocs' raw front matter (``tags: 2024``, an empty item) would break Material
+        page.meta.update(page_meta(note))  # Material tags: the model's (front matter + inline #tags)
         if "title" not in page.meta and not any(h.level == 1 for h in note.headings):
             page.meta["title"] = note.title
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -153,8 +154,12 @@ class _Builder:
                 self.diag(2, 1, "warning", "bad-frontmatter", f"'{key}' should be true or false, got {data[key]!r}")
         for key, value in _list_fields(data):
             # As Obsidian: a string is a comma-separated list (tags: whitespace-separated too).
-            items = re.split(r"[,\s]+" if key == "tags" else r",", value) if isinstance(value, str) else value
-            if not isinstance(items, list) or not all(isinstance(i, (str, int, float)) for i in items):
+            if isinstance(value, str):
+                items = re.split(r"[,\s]+" if key == "tags" else r",", value)
+            else:
+                items = value if isinstance(value, list) else [value]  # ``tags: 2024``, a date …
+            items = [i for i in items if i is not None]  # an empty ``- `` item: ignored, as Obsidian does
+            if not all(isinstance(i, (str, int, float, date)) for i in items):
                 self.diag(2, 1, "warning", "bad-frontmatter", f"'{key}' should be a list of strings")
                 continue
             clean = [str(i).strip() for i in items if str(i).strip()]
