@@ -123,3 +123,14 @@ def test_parser_never_crashes_and_spans_hold(text: str) -> None:
         assert note.text[link.span.start:link.span.end].startswith(("[[", "![[", "[", "!["))
     for span in note.comments:
         assert note.text[span.start:span.start + 2] == "%%"
+
+
+def test_invalid_front_matter_is_a_warning_and_keeps_privacy() -> None:
+    """A template's front matter is invalid YAML: the note is kept (as Obsidian shows it), but a
+    ``publish: false`` line that still reads as a flag keeps it private."""
+    text = "---\ndate: {{date:YYYY-MM-DD}}\npublish: false\n---\n# 模板\n"
+    note, diagnostics = parse_note(Path("t.md"), "t.md", text)
+    assert [(d.severity, d.code, d.line) for d in diagnostics] == [("warning", "bad-frontmatter", 2)]
+    assert note.private
+    public, _ = parse_note(Path("u.md"), "u.md", "---\ndate: {{date}}\n---\n# u\n")
+    assert not public.private and public.frontmatter == {}

@@ -35,6 +35,21 @@ def _alt_and_size(alt: str) -> tuple[str | None, int | None, int | None]:
     return text or None, int(m.group(1)), int(m.group(2)) if m.group(2) else None
 
 
+def _privacy_flags(yaml_text: str) -> dict[str, bool]:
+    """``publish``/``draft`` from the lines of front matter that does not parse as a whole."""
+    flags: dict[str, bool] = {}
+    for line in yaml_text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() in ("publish", "draft"):
+            try:
+                parsed = yaml.safe_load(value)
+            except yaml.YAMLError:
+                continue
+            if isinstance(parsed, bool):
+                flags[key.strip()] = parsed
+    return flags
+
+
 def _list_fields(data: dict) -> Iterator[tuple[str, object]]:
     """``(tags|aliases, value)`` for the front-matter keys Obsidian reads as such: ``tags``/``tag``,
     ``aliases``/``alias``, any case."""
@@ -143,10 +158,13 @@ class _Builder:
             line = (mark.line + 2) if mark else 1
             col = (mark.column + 1) if mark else 1
             problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-            self.diag(line, col, "error", "bad-frontmatter", f"invalid YAML front matter: {problem}")
+            # Obsidian shows such a note (a template's ``{{date}}`` …) without its properties: so do we,
+            # but a ``publish``/``draft`` line that still reads as a flag keeps a private note private.
+            self.diag(line, col, "warning", "bad-frontmatter", f"invalid YAML front matter: {problem}")
+            note.frontmatter = _privacy_flags(token.content)
             return
         if not isinstance(data, dict):
-            self.diag(2, 1, "error", "bad-frontmatter", f"front matter must be a mapping, not {type(data).__name__}")
+            self.diag(2, 1, "warning", "bad-frontmatter", f"front matter must be a mapping, not {type(data).__name__}")
             return
         note.frontmatter = data
         for key in ("publish", "draft"):
