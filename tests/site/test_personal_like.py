@@ -160,7 +160,6 @@ def test_check_gives_exactly_the_expected_diagnostics(check_output):
     assert not any(".trash" in d[-1] for d in check_output)  # Obsidian's trash is not part of the vault
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_RELATIVE_ATTACHMENT)
 def test_relative_attachment_wikilinks_are_not_ambiguous(check_output):
     got = {(rel, line, sev, code) for rel, line, sev, code, _ in check_output}
     assert not got & BUG_EXTRA
@@ -252,7 +251,6 @@ def test_links_land_on_the_named_target(site, page, link_text, expected):
     assert set(land(site, page, link_text)) == {expected}
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_RELATIVE_ATTACHMENT)
 def test_relative_attachment_embed_shows_the_notes_own_file(site):
     for page in ("01 Daily/2024-03-05/读书会", "01 Daily/2024-03-06/自我探索"):
         srcs = re.findall(r'<img [^>]*src="([^"]*)"', _body(site / page / "index.html"))

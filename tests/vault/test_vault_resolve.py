@@ -97,3 +97,16 @@ def test_front_matter_alias_forms_as_obsidian(tmp_path: Path) -> None:
     use = v.notes["use.md"]
     assert [v.index.resolve(l.target, use).rel for l in use.links] == [
         "Internal links.md", "Internal links.md", "梯度.md", "梯度.md"]
+
+
+def test_path_link_prefers_vault_path_then_the_notes_folder(tmp_path: Path) -> None:
+    """Obsidian with "relative path" links and ``./attachments``: ``![[attachments/x.png]]`` is the note's own."""
+    for rel in ("日记/3月5日/attachments/图.png", "日记/3月6日/attachments/图.png", "日记/3月6日/探索.md",
+                "a/b.md", "x/a/b.md", "x/use.md"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"# t\n")
+    v = Vault.load(tmp_path, progress=False, check=False)
+    own = v.index.resolve("attachments/图.png", v.notes["日记/3月6日/探索.md"])
+    assert (own.status, own.rel) == ("ok", "日记/3月6日/attachments/图.png")
+    from_root = v.index.resolve("a/b", v.notes["x/use.md"])  # the exact vault path wins over x/a/b.md
+    assert (from_root.status, from_root.rel) == ("ok", "a/b.md")

@@ -86,6 +86,11 @@ class VaultIndex:
         key = _key(t[:-3] if t.lower().endswith(".md") else t)
         if "/" in t:
             rels = self._by_suffix.get(key) or self._by_suffix.get(_key(t), [])
+            if len(rels) > 1:  # as Obsidian: the exact vault path, else the path from the note's folder
+                for base in ("", folder):
+                    hit = self.by_path(posixpath.join(base, t))
+                    if hit.found:
+                        return hit
         else:
             rels = self._by_name.get(key, [])
             if not rels and key != _key(t):
