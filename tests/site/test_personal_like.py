@@ -87,9 +87,6 @@ BUG_MISSING = {("05 Links/Unclosed comment.md", 3, "warning", "unclosed-comment"
 #: Literal brackets Obsidian itself shows (``\[\[…\]\]`` escapes in the source).
 ESCAPED_BRACKETS = {"05 Links/Wikilink forms/index.html": ("[[集合论]]",)}
 
-BUG_RELATIVE_ATTACHMENT = ("engine bug: a wikilink with a path relative to the note (![[attachments/OIP.jpg]], as "
-                           "Obsidian writes it with newLinkFormat=relative and attachmentFolderPath=./attachments) is "
-                           "matched as a vault-wide path suffix: ambiguous-link, and the other folder's file is shown")
 BUG_INLINE_UNCLOSED_COMMENT = ("engine bug: a %% that is never closed, in the middle of a line, is kept as text (no "
                                "unclosed-comment); Obsidian hides the rest of the note, as notedeck does for a %% "
                                "opening a line")
