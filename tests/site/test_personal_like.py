@@ -93,8 +93,6 @@ BUG_INLINE_UNCLOSED_COMMENT = ("engine bug: a %% that is never closed, in the mi
 BUG_DISPLAY_MATH = ("engine bug: display math written right after a text line, inside a list item, or as $$…$$ "
                     "within a line (as Obsidian renders all three) is not math on the site: its source, [[ and == "
                     "included, shows as text; the vault model treats it as math, so nothing is reported")
-BUG_CALLOUT_METADATA = ("engine bug: callout metadata with a space or colon ([!info|label:SAA-C03 · 第 4 章], "
-                        "[!column|no-i no-t]) is not recognised: the callout stays a blockquote with literal [!…]")
 
 
 def _hash_tree(root: Path) -> dict[str, str]:
@@ -302,7 +300,6 @@ def leftovers(site: Path, page: str) -> list[str]:
 
 
 KNOWN_LEFTOVERS = {
-    "04 Plugins/Callouts/index.html": pytest.mark.xfail(strict=True, reason=BUG_CALLOUT_METADATA),
     "05 Links/Unclosed comment/index.html": pytest.mark.xfail(strict=True, reason=BUG_INLINE_UNCLOSED_COMMENT),
     "02 Notes/矩阵/index.html": pytest.mark.xfail(strict=True, reason=BUG_DISPLAY_MATH),
 }

@@ -359,3 +359,15 @@ def test_image_sizes_web_embeds_and_file_fragments(tmp_path, markdown: str, expe
     v = Vault.load(tmp_path, progress=False)
     assert [str(d) for d in v.diagnostics] == []
     assert expected in transform(v.notes["a.md"], v, backlinks=False)
+
+
+@pytest.mark.parametrize(("line", "kind", "title"), [
+    ("> [!info|label:SAA-C03 · 第 4 章] 第四章", "info", "第四章"),
+    ("> [!column|no-i no-t]", "note column", "Column"),
+    ("> [!tip|wide]- 折叠", "tip", "折叠"),
+])
+def test_callout_metadata_is_dropped(tmp_path, line: str, kind: str, title: str) -> None:
+    (tmp_path / "n.md").write_text(f"# n\n\n{line}\n> 正文\n", encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    out = transform(v.notes["n.md"], v, backlinks=False)
+    assert f'{kind} "{title}"' in out and "[!" not in out and "|" not in out

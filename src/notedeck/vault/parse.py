@@ -15,7 +15,8 @@ from .note import BlockRef, Callout, CodeBlock, Heading, Link, Note, Span, Tag
 from .slugs import slugify, unique
 from .syntax import parse_tokens
 
-_CALLOUT_RE = re.compile(r"^\[!([^\]\s]+)\]([+-]?)[ \t]*(.*)$")
+#: ``[!type|metadata]± title``: the metadata (``|wide``, ``|label:第 4 章``) is for CSS snippets; it is dropped.
+_CALLOUT_RE = re.compile(r"^\[!([^\]\s|]+)(?:\|[^\]]*)?\]([+-]?)[ \t]*(.*)$")
 _BLOCK_ID_RE = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9][A-Za-z0-9-]*)$")
 _OPTION_RE = re.compile(r"""([A-Za-z_][\w-]*)=(?:"([^"]*)"|'([^']*)'|(\S+))|(\S+)""")
 _SIZE_RE = re.compile(r"^\s*(\d+)\s*(?:x\s*(\d+)\s*)?$")
