@@ -90,9 +90,6 @@ ESCAPED_BRACKETS = {"05 Links/Wikilink forms/index.html": ("[[集合论]]",)}
 BUG_INLINE_UNCLOSED_COMMENT = ("engine bug: a %% that is never closed, in the middle of a line, is kept as text (no "
                                "unclosed-comment); Obsidian hides the rest of the note, as notedeck does for a %% "
                                "opening a line")
-BUG_DISPLAY_MATH = ("engine bug: display math written right after a text line, inside a list item, or as $$…$$ "
-                    "within a line (as Obsidian renders all three) is not math on the site: its source, [[ and == "
-                    "included, shows as text; the vault model treats it as math, so nothing is reported")
 
 
 def _hash_tree(root: Path) -> dict[str, str]:
@@ -301,7 +298,6 @@ def leftovers(site: Path, page: str) -> list[str]:
 
 KNOWN_LEFTOVERS = {
     "05 Links/Unclosed comment/index.html": pytest.mark.xfail(strict=True, reason=BUG_INLINE_UNCLOSED_COMMENT),
-    "02 Notes/矩阵/index.html": pytest.mark.xfail(strict=True, reason=BUG_DISPLAY_MATH),
 }
 
 
@@ -366,7 +362,6 @@ def test_templates_render_their_placeholders_as_text(site):
     assert "<% tp.file.title %>" in tp and 'class="notedeck-broken"' in tp
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_DISPLAY_MATH)
 def test_display_math_without_blank_lines_is_math(site):
     body = _body(site / "02 Notes/矩阵/index.html")
     math = " ".join(re.findall(r'class="arithmatex">(.*?)</(?:div|span)>', body, re.S))
@@ -388,17 +383,11 @@ def test_markdown_inside_html_blocks_is_rendered(site):
     assert re.search(r'<details>.*<a href="[^"]*%E9%9B%86%E5%90%88%E8%AE%BA/#二自然数标准尺子">', body, re.S)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: a one-item list followed by an empty bullet ('- x' then '- ', as "
-                   "in '> - *[source](url)*' / '> - ') becomes a setext <h2>'- x'</h2> (Python-Markdown); Obsidian "
-                   "shows a two-item list")
 def test_list_ending_with_an_empty_bullet_stays_a_list(site):
     body = _body(site / "04 Plugins/Callouts/index.html")
     assert not re.search(r"<h2[^>]*>- ", body)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: a list right after a paragraph line (no blank line) stays paragraph "
-                   "text with literal '- ' / '- [x]' (Python-Markdown); in Obsidian (CommonMark) a list interrupts a "
-                   "paragraph")
 def test_list_right_after_a_paragraph_line_is_a_list(site):
     board = _body(site / "04 Plugins/看板/index.html")
     assert re.search(r'<li class="task-list-item">(?:(?!</li>).)*画 <a ', board, re.S)

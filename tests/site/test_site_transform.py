@@ -371,3 +371,25 @@ def test_callout_metadata_is_dropped(tmp_path, line: str, kind: str, title: str)
     v = Vault.load(tmp_path, progress=False)
     out = transform(v.notes["n.md"], v, backlinks=False)
     assert f'{kind} "{title}"' in out and "[!" not in out and "|" not in out
+
+
+@pytest.mark.parametrize(("source", "html_has"), [
+    ("天气:: 晴\n- 起床\n- 读书\n", "<ul>\n<li>起床</li>"),  # a list interrupting a paragraph
+    ("**Complete**\n- [x] 画\n", '<li class="task-list-item">'),
+    ("> 引用\n> - 一\n> - 二\n", "<blockquote>\n<p>引用</p>\n<ul>"),  # inside a quote: markers kept
+    ("- *来源*\n- \n", "<li><span></span></li>"),  # an empty bullet is not a setext underline
+    ("定义为\n$$\nM == [[1]]\n$$\n后文\n", '<div class="arithmatex">\\[\nM == [[1]]\n\\]</div>\n<p>后文</p>'),
+    ("- 公式：\n  $$\n  v\n  $$\n", '<p>公式：</p>\n<div class="arithmatex">'),
+    ("行内 $$x^n$$ 公式\n", '<span class="arithmatex">\\(\\displaystyle x^n\\)</span>'),
+    ("$$\nx\n$$\n紧接的文字\n", "</div>\n<p>紧接的文字</p>"),
+    ("文字\n```py\nx = 1\n```\n", "<p>文字</p>\n<div class=\"highlight\">"),
+])
+def test_blocks_python_markdown_needs_blank_lines_for(tmp_path, source: str, html_has: str) -> None:
+    import markdown
+
+    (tmp_path / "n.md").write_text(source, encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    out = transform(v.notes["n.md"], v, backlinks=False)
+    md = markdown.Markdown(extensions=["pymdownx.arithmatex", "pymdownx.superfences", "pymdownx.tasklist"],
+                           extension_configs={"pymdownx.arithmatex": {"generic": True}})
+    assert html_has in md.convert(out)

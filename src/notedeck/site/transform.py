@@ -230,6 +230,7 @@ class _Renderer:
         inline, definitions = self.footnote_edits(note, lo, hi, inline, removed)
         final = self.callout_edits(note, a, b, lo, hi, inline, removed)
         final = sorted(final + [ed for ed in _list_edits(note, a, b) + _fence_edits(note, a, b)
+                                + _separation_edits(note, a, b)
                                 if lo <= ed[0] and not any(s <= ed[0] < e for s, e in removed)],
                        key=lambda ed: (ed[0], ed[1]))
         out = _splice(note.text, lo, hi, final)
@@ -690,6 +691,71 @@ def _fence_edits(note: Note, a: int, b: int) -> list[Edit]:
                 n = spaces(where[0], where[1], most)
                 if n:
                     edits.append((where[0], where[0] + n, ""))
+    return edits
+
+
+def _separation_edits(note: Note, a: int, b: int) -> list[Edit]:
+    """Blank lines Python-Markdown needs where CommonMark (and Obsidian) need none: before a list or a fence
+    that interrupts a paragraph, around display math (``$$`` blocks, and ``$$…$$`` on lines of their own
+    inside a paragraph); ``$$…$$`` inside a line becomes inline ``\\(\\displaystyle …\\)``; an empty list
+    item gets content so that ``- x`` / ``- `` is not read as a setext heading."""
+    text, ls = note.text, note.line_starts
+    nlines = len(ls)
+    starts: set[int] = set()  # 0-based lines that must follow a blank line
+    blocks: set[int] = set()  # … a list or fence there, unless the line before is in a list item already
+    in_items: set[int] = set()
+    edits: list[Edit] = []
+
+    def line_end(ln: int) -> int:
+        return (ls[ln + 1] - 1) if ln + 1 < nlines else len(text)
+
+    list_depth = 0
+    single: set[int] = {q[0] for q in _quotes(note) if q[3] is not None}  # lines that end a block by themselves
+    for i, tok in enumerate(note.tokens):
+        t = tok.type
+        if t == "heading_open" and tok.map:
+            single.add(tok.map[0])
+        elif t in ("bullet_list_open", "ordered_list_open"):
+            if list_depth == 0 and tok.map:
+                blocks.add(tok.map[0])
+            list_depth += 1
+        elif t in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+        elif t == "fence" and tok.map:
+            blocks.add(tok.map[0])
+        elif t == "list_item_open" and tok.map:
+            in_items.update(range(tok.map[0], tok.map[1]))
+        if t == "list_item_open" and tok.map and note.tokens[i + 1].type == "list_item_close":
+            ln = tok.map[0]
+            if a - 1 <= ln < b:
+                end = line_end(ln)
+                edits.append((end, end, " <span></span>" if text[end - 1:end] in ("-", "*", "+", ".", ")") else "<span></span>"))
+    for s in note.math:
+        first, after = s.line - 1, note.line_of(s.end - 1)
+        starts.update((first, after))
+    for s in note.display_math:
+        first, last = s.line - 1, note.line_of(s.end) - 1
+        head = text[ls[first]:s.start].replace(">", "").strip()
+        tail = text[s.end:line_end(last)].strip()
+        if not head and not tail:  # lines of their own: a display block
+            starts.update((first, last + 1))
+        else:
+            edits += [(s.start, s.start + 2, "\\(\\displaystyle "), (s.end - 2, s.end, "\\)")]
+    starts.update(ln for ln in blocks if ln - 1 not in in_items)
+    quotes = _quotes(note)
+    for ln in starts:
+        if not (a - 1 < ln < min(b, nlines)) or ln - 1 in single \
+                or not text[ls[ln - 1]:line_end(ln - 1)].replace(">", "").strip():
+            continue  # the line before is blank, a heading or a callout's title already (or out of range)
+        if not text[ls[ln]:line_end(ln)].replace(">", "").strip():
+            continue
+        levels = [q for q in quotes if q[0] <= ln < q[1]]
+        if all(q[3] is not None for q in levels):  # none, or callouts only (indented blocks): a bare blank line
+            edits.append((ls[ln], ls[ln], "\n"))
+        elif all(q[3] is None for q in levels):  # plain quotes: a blank line that keeps their markers
+            p = _after_quotes(text, ls[ln], line_end(ln), len(levels))
+            if p is not None:
+                edits.append((ls[ln], ls[ln], text[ls[ln]:p].rstrip() + "\n"))
     return edits
 
 

@@ -151,7 +151,8 @@ class Note:
     comments: list[Span] = field(default_factory=list)  # ``%%x%%`` inline and block (outer span)
     footnotes: list[Span] = field(default_factory=list)  # inline footnotes ``^[x]`` (outer span)
     web_embeds: list[Link] = field(default_factory=list)  # ``![alt|300](https://…)``: not in ``links``
-    math: list[Span] = field(default_factory=list)
+    math: list[Span] = field(default_factory=list)  # ``$$`` math blocks (whole lines)
+    display_math: list[Span] = field(default_factory=list)  # ``$$…$$`` inside a paragraph (outer span)
     tokens: list[Token] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)
 

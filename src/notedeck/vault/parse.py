@@ -316,6 +316,8 @@ class _Builder:
                 note.highlights.append(self.span(child.meta, line))
             elif ct == "obsidian_comment":
                 note.comments.append(self.span(child.meta, line))
+            elif ct == "math_inline_double" and "start" in child.meta:
+                note.display_math.append(self.span(child.meta, line))
             elif ct == "footnote_ref" and "start" in child.meta:
                 note.footnotes.append(self.span(child.meta, line))
         self.block_id(tok, tokens, i, children)

@@ -192,15 +192,15 @@ def _tag(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _with_span(rule):
-    """Wrap markdown-it's own link/image rule to record where the link sits in the file."""
+def _with_span(rule, types: tuple[str, ...] = ("link_open", "image")):
+    """Wrap another plugin's inline rule to record where its token (of one of ``types``) sits in the file."""
 
     def wrapped(state: StateInline, silent: bool) -> bool:
         start, n = state.pos, len(state.tokens)
         ok = rule(state, silent)
         if ok and not silent:
             for token in state.tokens[n:]:
-                if token.type in ("link_open", "image"):
+                if token.type in types:
                     _record(state, token, start, state.pos)
                     break
         return ok
@@ -288,6 +288,9 @@ def obsidian_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("emphasis", "mark", _mark)
     md.inline.ruler.after("obsidian_comment", "tag", _tag)
     md.core.ruler.at("inline", _inline_with_positions)
+    if "math_inline" in md.inline.ruler.get_all_rules():  # dollarmath: where ``$$…$$`` sits in a paragraph
+        rule = next(r for r in md.inline.ruler.__rules__ if r.name == "math_inline").fn
+        md.inline.ruler.at("math_inline", _with_span(rule, ("math_inline_double",)))
     if "footnote_inline" in md.inline.ruler.get_all_rules():
         md.inline.ruler.at("footnote_inline", _footnote_inline)
 
