@@ -432,9 +432,6 @@ def test_one_odd_tags_value_does_not_stop_the_site(tmp_path, front_matter):
     assert (tmp_path / "out" / "site" / "00 Inbox" / "Quick capture" / "index.html").is_file()
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: a file name stored decomposed (NFD, as macOS, iCloud or Syncthing "
-                   "can leave it: 'Café 노트.md') does not match the composed (NFC) name typed in a link: "
-                   "broken-link, where Obsidian opens the note")
 def test_decomposed_file_names_match_composed_links(tmp_path):
     import unicodedata
 

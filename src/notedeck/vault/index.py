@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -26,7 +27,9 @@ class Target:
 
 
 def _key(s: str) -> str:
-    return s.casefold()
+    """Lookup key: case-insensitive, and composed (NFC), so a file name stored decomposed (macOS, iCloud,
+    Syncthing) matches the name typed in a link."""
+    return unicodedata.normalize("NFC", s).casefold()
 
 
 class VaultIndex:
