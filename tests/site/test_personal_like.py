@@ -395,8 +395,6 @@ def test_list_right_after_a_paragraph_line_is_a_list(site):
     assert re.search(r"<li>起床:: 07:10</li>", day)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: the size in ![[Drawing ….excalidraw|400]] (an embedded drawing) is "
-                   "used as the transclusion's title: an admonition titled '400'")
 def test_embed_size_is_not_a_title(site):
     home = _body(site / "🏠 Home/index.html")
     assert not re.search(r'class="admonition-title"><a [^>]*>400</a>', home)

@@ -393,3 +393,16 @@ def test_blocks_python_markdown_needs_blank_lines_for(tmp_path, source: str, htm
     md = markdown.Markdown(extensions=["pymdownx.arithmatex", "pymdownx.superfences", "pymdownx.tasklist"],
                            extension_configs={"pymdownx.arithmatex": {"generic": True}})
     assert html_has in md.convert(out)
+
+
+def test_sized_note_embeds_and_drawings(tmp_path) -> None:
+    (tmp_path / "笔记.md").write_text("# 笔记标题\n\n正文\n", encoding="utf-8")
+    (tmp_path / "Drawing 1.excalidraw.md").write_text(
+        "---\nexcalidraw-plugin: parsed\n---\n==⚠ Switch to EXCALIDRAW VIEW==\n\n# Text Elements\n文字 ^abc\n\n"
+        "%%\n# Drawing\n```compressed-json\nN4Ig\n```\n%%\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("# A\n\n![[笔记|400]]\n\n![[Drawing 1.excalidraw|400]]\n", encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    out = transform(v.notes["a.md"], v, backlinks=False)
+    assert '!!! embed "[笔记](笔记.md)"' in out and '"[400]' not in out
+    assert "[Drawing 1.excalidraw](Drawing%201.excalidraw.md){ .notedeck-drawing }" in out
+    assert "Text Elements" not in out and "Switch to EXCALIDRAW" not in out

@@ -346,7 +346,9 @@ class _Renderer:
         if key in stack or len(stack) > MAX_EMBED_DEPTH:
             return _broken(_default_text(link), f"{link.raw}: embed cycle, not expanded")
         anchor = r.heading.anchor if r.heading else ("^" + r.block.id if r.block else "")
-        title = link.alias or (r.heading.text if r.heading else target.title)
+        title = (link.alias if not link.width else None) or (r.heading.text if r.heading else target.title)
+        if "excalidraw-plugin" in target.frontmatter:  # a drawing: its Markdown is the plugin's data, not prose
+            return f"[{md_text(title)}]({self.note_url(target, anchor)}){{ .notedeck-drawing }}"
         drop = r.heading.line if r.heading else None
         if r.heading is None and r.block is None and target.headings and target.headings[0].level == 1:
             drop = target.headings[0].line  # the embed's title already shows the note's H1
