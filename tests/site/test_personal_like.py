@@ -372,9 +372,6 @@ def test_display_math_without_blank_lines_is_math(site):
     assert "$" not in "".join(p.parts).replace("$M$", "")
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: Markdown inside an HTML block (<details>, <div>) separated by blank "
-                   "lines is rendered by Obsidian (CommonMark) but left raw by Python-Markdown: the rewritten "
-                   "wikilinks show as literal [text](path.md#…) text and are not links")
 def test_markdown_inside_html_blocks_is_rendered(site):
     body = _body(site / "04 Plugins/HTML/index.html")
     p = _Text()

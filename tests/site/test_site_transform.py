@@ -406,3 +406,23 @@ def test_sized_note_embeds_and_drawings(tmp_path) -> None:
     assert '!!! embed "[笔记](笔记.md)"' in out and '"[400]' not in out
     assert "[Drawing 1.excalidraw](Drawing%201.excalidraw.md){ .notedeck-drawing }" in out
     assert "Text Elements" not in out and "Switch to EXCALIDRAW" not in out
+
+
+@pytest.mark.parametrize(("source", "marked"), [
+    ("<details>\n<summary>答案</summary>\n\n见 [[b]]\n\n</details>\n", True),
+    ('<div align="center">\n\n**粗**\n\n</div>\n', True),
+    ("<div>一整块 HTML</div>\n", False),  # closed in the same block: no Markdown inside
+    ('<div markdown="0">\n\nx\n\n</div>\n', False),  # the author chose
+    ("<table>\n<tr><td>x</td></tr>\n\n</table>\n", False),  # not a Markdown container
+])
+def test_markdown_inside_html_containers(tmp_path, source: str, marked: bool) -> None:
+    import markdown
+
+    (tmp_path / "b.md").write_text("# B\n", encoding="utf-8")
+    (tmp_path / "n.md").write_text(source, encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    out = transform(v.notes["n.md"], v, backlinks=False)
+    assert ('markdown="1"' in out) is marked
+    if marked:
+        html = markdown.Markdown(extensions=["md_in_html"]).convert(out)
+        assert "<p>" in html and ("<strong>粗</strong>" in html or '<a href="b.md">b</a>' in html)

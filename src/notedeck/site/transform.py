@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import posixpath
+import re
 import textwrap
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -230,7 +231,7 @@ class _Renderer:
         inline, definitions = self.footnote_edits(note, lo, hi, inline, removed)
         final = self.callout_edits(note, a, b, lo, hi, inline, removed)
         final = sorted(final + [ed for ed in _list_edits(note, a, b) + _fence_edits(note, a, b)
-                                + _separation_edits(note, a, b)
+                                + _separation_edits(note, a, b) + _html_block_edits(note, a, b)
                                 if lo <= ed[0] and not any(s <= ed[0] < e for s, e in removed)],
                        key=lambda ed: (ed[0], ed[1]))
         out = _splice(note.text, lo, hi, final)
@@ -758,6 +759,30 @@ def _separation_edits(note: Note, a: int, b: int) -> list[Edit]:
             p = _after_quotes(text, ls[ln], line_end(ln), len(levels))
             if p is not None:
                 edits.append((ls[ln], ls[ln], text[ls[ln]:p].rstrip() + "\n"))
+    return edits
+
+
+#: HTML elements that hold Markdown in Obsidian when it follows their opening tag after a blank line.
+_MD_CONTAINERS = frozenset("address article aside blockquote center details dialog div fieldset figure footer "
+                           "header main nav section".split())
+_OPEN_TAG = re.compile(r"[ \t]*<([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>")
+
+
+def _html_block_edits(note: Note, a: int, b: int) -> list[Edit]:
+    """``<details>``, ``<div>`` … opened in an HTML block and closed later, with Markdown between: CommonMark
+    (Obsidian) renders that Markdown, Python-Markdown only with ``markdown="1"`` (md_in_html), added here."""
+    text, ls = note.text, note.line_starts
+    edits: list[Edit] = []
+    for tok in note.tokens:
+        if tok.type != "html_block" or not tok.map or not (a - 1 <= tok.map[0] < b):
+            continue
+        start = ls[tok.map[0]]
+        m = _OPEN_TAG.match(text, start)
+        if not m or m.group(2) or "markdown=" in m.group(0):
+            continue
+        tag = m.group(1).lower()
+        if tag in _MD_CONTAINERS and f"</{tag}" not in tok.content.lower():
+            edits.append((m.end() - 1, m.end() - 1, ' markdown="1"'))
     return edits
 
 
