@@ -81,15 +81,10 @@ RELATIVE_ATTACHMENT_LINKS = {
     ("01 Daily/2024-03-05/读书会.md", 5, "warning", "ambiguous-link"),
     ("01 Daily/2024-03-06/自我探索.md", 5, "warning", "ambiguous-link"),
 }
-#: Engine bugs, asserted apart below: diagnostics notedeck does not give yet.
-BUG_MISSING = {("05 Links/Unclosed comment.md", 3, "warning", "unclosed-comment")}
 
 #: Literal brackets Obsidian itself shows (``\[\[…\]\]`` escapes in the source).
 ESCAPED_BRACKETS = {"05 Links/Wikilink forms/index.html": ("[[集合论]]",)}
 
-BUG_INLINE_UNCLOSED_COMMENT = ("engine bug: a %% that is never closed, in the middle of a line, is kept as text (no "
-                               "unclosed-comment); Obsidian hides the rest of the note, as notedeck does for a %% "
-                               "opening a line")
 
 
 def _hash_tree(root: Path) -> dict[str, str]:
@@ -144,7 +139,7 @@ def site(build) -> Path:
 def test_check_gives_exactly_the_expected_diagnostics(check_output):
     """Everything Obsidian resolves resolves; the rest is reported once, where it is (engine bugs apart)."""
     got = {(rel, line, sev, code) for rel, line, sev, code, _ in check_output}
-    assert got == EXPECTED_DIAGNOSTICS - BUG_MISSING, [d[-1] for d in check_output]
+    assert got == EXPECTED_DIAGNOSTICS, [d[-1] for d in check_output]
     counts = {}
     for rel, line, *_ in check_output:
         counts[rel, line] = counts.get((rel, line), 0) + 1
@@ -297,7 +292,6 @@ def leftovers(site: Path, page: str) -> list[str]:
 
 
 KNOWN_LEFTOVERS = {
-    "05 Links/Unclosed comment/index.html": pytest.mark.xfail(strict=True, reason=BUG_INLINE_UNCLOSED_COMMENT),
 }
 
 

@@ -161,7 +161,9 @@ def test_crlf_and_bom_are_normalised(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("text, links, comments", [
     ("%%\nhidden [[x]]\n\nmore\n%%\n[[y]]\n", ["[[y]]"], ["%%\nhidden [[x]]\n\nmore\n%%"]),
-    ("%%\n%%注%% [[b]]\n", ["[[b]]"], ["%%\n%%"]),  # text after the closer stays visible
+    ("%%\n%%\n注 [[b]]\n", ["[[b]]"], ["%%\n%%"]),  # text after the closer stays visible
+    ("%%\n%%注%% [[b]]\n", [], ["%%\n%%", "%% [[b]]\n"]),  # %% pair in order: the third is never closed
+    ("公开 %% 私人 [[x]]\n\n- [[y]]\n", [], ["%% 私人 [[x]]\n\n- [[y]]\n"]),  # it hides the rest of the note
     ("a %%x%% b %%y\nz%% [[c]]\n", ["[[c]]"], ["%%x%%", "%%y\nz%%"]),
 ])
 def test_comments_block_and_inline(text: str, links: list[str], comments: list[str]) -> None:

@@ -215,7 +215,8 @@ class _Builder:
                     directive_used = False
                     tok.meta["directive"] = pending_directives
                 if not tok.meta.get("closed"):
-                    self.diag(tok.map[0] + 1, 1, "warning", "unclosed-comment", "'%%' comment is never closed; it hides the rest of the note")
+                    at = self.span({"start": start, "end": end}, tok.map[0] + 1)
+                    self.diag(at.line, at.col, "warning", "unclosed-comment", "'%%' comment is never closed; it hides the rest of the note")
                 continue
             elif t == "obsidian_comment_close":
                 comment_depth -= 1
@@ -314,7 +315,7 @@ class _Builder:
                 note.tags.append(Tag(child.content, self.span(child.meta, line)))
             elif ct == "mark_open":
                 note.highlights.append(self.span(child.meta, line))
-            elif ct == "obsidian_comment":
+            elif ct == "obsidian_comment" and "start" in child.meta:  # (an unclosed one: see the block after it)
                 note.comments.append(self.span(child.meta, line))
             elif ct == "math_inline_double" and "start" in child.meta:
                 note.display_math.append(self.span(child.meta, line))

@@ -18,6 +18,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline.image import image as _image_rule
 from markdown_it.rules_inline.link import link as _link_rule
+from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_inline
@@ -137,7 +138,7 @@ def _comment(state: StateInline, silent: bool) -> bool:
         return False
     close = src.find("%%", pos + 2, state.posMax)
     if close < 0:
-        return False
+        return _unclosed_comment(state, silent)
     if not silent:
         token = state.push("obsidian_comment", "", 0)
         token.content = src[pos + 2:close]
@@ -145,6 +146,41 @@ def _comment(state: StateInline, silent: bool) -> bool:
         _record(state, token, pos, close + 2)
     state.pos = close + 2
     return True
+
+
+def _unclosed_comment(state: StateInline, silent: bool) -> bool:
+    """A ``%%`` in a paragraph with no ``%%`` after it anywhere in the note: Obsidian hides the rest of the
+    note. The paragraph's rest becomes one comment token; :func:`_hide_rest` hides the blocks after it."""
+    text = state.env.get("_notedeck_text", "")
+    at = file_pos(state, state.pos)
+    if at is None or text.find("%%", at + 2) >= 0:
+        return False  # closed in a later block (left as text), or no position to tell
+    if not silent:
+        token = state.push("obsidian_comment", "", 0)
+        token.content = state.src[state.pos + 2:state.posMax]
+        token.markup = "%%"
+        token.meta["unclosed_at"] = at
+    state.pos = state.posMax
+    return True
+
+
+def _hide_rest(state: StateCore) -> None:
+    """After a paragraph holding an unclosed ``%%``: a block comment from it to the end of the note."""
+    tokens = state.tokens
+    for i, tok in enumerate(tokens):
+        if tok.type != "inline" or not tok.children or not tok.map:
+            continue
+        at = next((c.meta["unclosed_at"] for c in tok.children if "unclosed_at" in c.meta), None)
+        if at is None:
+            continue
+        text = state.env.get("_notedeck_text", "")
+        lines = len(state.env.get("_notedeck_line_starts", ())) or tok.map[1]
+        opener = Token("obsidian_comment_open", "", 1, map=[tok.map[0], lines], markup="%%")
+        opener.meta.update(start=at, end=len(text), closed=False)
+        end = next((k for k in range(i + 1, len(tokens)) if tokens[k].type == "footnote_block_open"), len(tokens))
+        state.tokens = tokens[:i + 2] + [opener] + tokens[i + 2:end] + [
+            Token("obsidian_comment_close", "", -1, markup="%%")] + tokens[end:]
+        return
 
 
 def _mark(state: StateInline, silent: bool) -> bool:
@@ -288,6 +324,7 @@ def obsidian_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("emphasis", "mark", _mark)
     md.inline.ruler.after("obsidian_comment", "tag", _tag)
     md.core.ruler.at("inline", _inline_with_positions)
+    md.core.ruler.push("obsidian_unclosed_comment", _hide_rest)
     if "math_inline" in md.inline.ruler.get_all_rules():  # dollarmath: where ``$$…$$`` sits in a paragraph
         rule = next(r for r in md.inline.ruler.__rules__ if r.name == "math_inline").fn
         md.inline.ruler.at("math_inline", _with_span(rule, ("math_inline_double",)))
