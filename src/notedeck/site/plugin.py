@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import posixpath
 from urllib.parse import quote
 
 from mkdocs.config import config_options as c
@@ -28,6 +29,26 @@ log = get_plugin_logger(__name__)
 REQUIRED_EXTENSIONS = ("admonition", "pymdownx.details", "attr_list", "md_in_html", "footnotes", "tables",
                        "pymdownx.tasklist", "pymdownx.arithmatex", "pymdownx.superfences")
 TAGS_PAGE_TEXT = "# 标签 · Tags\n\n<!-- material/tags -->\n"
+
+
+def separate_folder_pages(files: Files) -> frozenset[str]:
+    """A folder note ``a/Projects.md`` and ``a/Projects/README.md`` (or ``index.md``) would both be
+    ``a/Projects/index.html``: the folder note keeps that page, the other gets ``a/Projects/README/``.
+    Returns the notes moved so (links to them follow: MkDocs resolves ``.md`` links through ``files``)."""
+    by_dest: dict[str, list[File]] = {}
+    for f in files.documentation_pages():
+        by_dest.setdefault(f.dest_uri, []).append(f)
+    moved = set()
+    for clashing in (fs for fs in by_dest.values() if len(fs) > 1):
+        stems = [(f, *posixpath.split(posixpath.splitext(f.src_uri)[0])) for f in clashing]
+        if all(stem.lower() in ("readme", "index") for _, _, stem in stems):
+            continue  # index.md and README.md of one folder: MkDocs itself keeps one
+        for f, folder, stem in stems:
+            if stem.lower() in ("readme", "index") and folder:
+                f.dest_uri = posixpath.join(folder, stem, "index.html")
+                f.url = quote(posixpath.join(folder, stem) + "/")
+                moved.add(f.src_uri)
+    return frozenset(moved)
 
 
 class NotedeckConfig(Config):
@@ -113,8 +134,9 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         for path, content in ((assets.CSS_PATH, assets.CSS), (assets.MATHJAX_CONFIG_PATH, assets.MATHJAX_CONFIG)):
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=content))
+        own_folder = separate_folder_pages(files) if self.use_directory_urls else frozenset()
         self.site = SiteIndex.build(vault, use_directory_urls=self.use_directory_urls, tags_page=tags_page,
-                                    backlinks_title=self.config.backlinks_title)
+                                    backlinks_title=self.config.backlinks_title, own_folder=own_folder)
         return files
 
     def on_post_build(self, *, config) -> None:

@@ -97,6 +97,7 @@ class SiteIndex:
     tags_page: str | None = None  # vault-relative .md path of the tags index, when there is one
     backlinks: dict[str, list[str]] = field(default_factory=dict)  # target rel → source rels
     backlinks_title: str = "Linked mentions"
+    own_folder: frozenset[str] = frozenset()  # README/index notes whose page is ``<folder>/<stem>/`` (a clash)
 
     @classmethod
     def build(cls, vault: Vault, **kw) -> "SiteIndex":
@@ -181,7 +182,8 @@ class _Renderer:
 
     def html_url(self, rel: str) -> str:
         """For raw HTML (not rewritten by MkDocs): relative to the page's final URL."""
-        base = page_dir(self.host_rel, self.site.use_directory_urls)
+        base = self.host_rel[:-3] if self.host_rel in self.site.own_folder else page_dir(
+            self.host_rel, self.site.use_directory_urls)
         return _url_path(posixpath.relpath(rel, base or "."))
 
     # -- the text of lines a..b of ``note``, transformed
