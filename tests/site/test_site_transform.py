@@ -426,3 +426,17 @@ def test_markdown_inside_html_containers(tmp_path, source: str, marked: bool) ->
     if marked:
         html = markdown.Markdown(extensions=["md_in_html"]).convert(out)
         assert "<p>" in html and ("<strong>粗</strong>" in html or '<a href="b.md">b</a>' in html)
+
+
+def test_broken_link_tooltip_is_left_alone_by_markdown(tmp_path) -> None:
+    """The tooltip quotes the link as written: math or emphasis in it must not be rendered into the attribute."""
+    import markdown
+
+    (tmp_path / "a.md").write_text("见 [[缺失|情形 $x<y$]] 与 [[缺失#标题 *a* `c`]]。\n", encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    out = transform(v.notes["a.md"], v, backlinks=False)
+    html_out = markdown.Markdown(extensions=["pymdownx.arithmatex"],
+                                 extension_configs={"pymdownx.arithmatex": {"generic": True}}).convert(out)
+    titles = re.findall(r'title="([^"]*)"', html_out)
+    assert len(titles) == 2 and all("<" not in t and "$" not in t for t in titles)
+    assert html_out.count('class="arithmatex"') == 1  # the link text's math only

@@ -833,9 +833,14 @@ def _default_text(link: Link) -> str:
     return " > ".join(parts) if parts else link.raw
 
 
+#: Characters Python-Markdown's inline patterns (math, emphasis, code, links) would act on, even inside an
+#: attribute of raw HTML: written as character references there.
+_ATTR_ESCAPES = str.maketrans({c: f"&#{ord(c)};" for c in "$\\`*_[]~="})
+
+
 def _broken(text: str, message: str) -> str:
     """Visibly broken text (not a link): what the link displays, the problem as a tooltip."""
-    return f'<span class="notedeck-broken" title="{html.escape(message)}">{md_text(text)}</span>'
+    return f'<span class="notedeck-broken" title="{html.escape(message).translate(_ATTR_ESCAPES)}">{md_text(text)}</span>'
 
 
 def _drop_inside(edits: list[Edit], removed: list[tuple[int, int]]) -> list[Edit]:
