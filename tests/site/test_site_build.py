@@ -132,3 +132,23 @@ def test_links_to_tricky_headings_land_on_their_ids(tmp_path):
     assert check_site(site) == []
     html = (site / "来源" / "index.html").read_text(encoding="utf-8")
     assert html.count('href="../%E7%9B%AE%E6%A0%87/#') == len(vault.notes["目标.md"].headings) - 2
+
+
+def test_page_titles_are_file_names_as_in_obsidian(tmp_path):
+    """Obsidian titles a note by its file name, whatever its first heading; front-matter ``title`` wins."""
+    vault = tmp_path / "vault"
+    (vault / "集合").mkdir(parents=True)
+    (vault / "Abelian Group.md").write_text("# Definition\n\n交换群。\n", encoding="utf-8")
+    (vault / "集合" / "set-theory_notes.md").write_text("> back\n\n# Heading\n", encoding="utf-8")
+    (vault / "集合" / "2000-4 斜渐近线.md").write_text("正文\n", encoding="utf-8")
+    (vault / "titled.md").write_text("---\ntitle: 自定义标题\n---\n# H\n", encoding="utf-8")
+    site, _ = build_site(vault, tmp_path / "out")
+
+    def title(page: str) -> str:
+        text = (site / page / "index.html").read_text(encoding="utf-8")
+        return text.split("<title>", 1)[1].split(" - ", 1)[0]
+
+    assert title("Abelian Group") == "Abelian Group"
+    assert title("集合/set-theory_notes") == "set-theory_notes"
+    assert title("集合/2000-4 斜渐近线") == "2000-4 斜渐近线"
+    assert title("titled") == "自定义标题"

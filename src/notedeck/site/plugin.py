@@ -154,8 +154,8 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
             return markdown
         page.meta.pop("tags", None)  # MkDocs' raw front matter (``tags: 2024``, an empty item) would break Material
         page.meta.update(page_meta(note))  # Material tags: the model's (front matter + inline #tags)
-        if "title" not in page.meta and not any(h.level == 1 for h in note.headings):
-            page.meta["title"] = note.title
+        if "title" not in page.meta and note.stem.lower() not in ("index", "readme"):
+            page.meta["title"] = note.title  # as Obsidian: the file name (or front-matter title), not the H1
         try:
             return transform(note, self.site, backlinks=self.config.backlinks)
         except Exception as e:  # never a traceback on a user's vault: report it and publish the source
