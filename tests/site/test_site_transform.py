@@ -440,3 +440,20 @@ def test_broken_link_tooltip_is_left_alone_by_markdown(tmp_path) -> None:
     titles = re.findall(r'title="([^"]*)"', html_out)
     assert len(titles) == 2 and all("<" not in t and "$" not in t for t in titles)
     assert html_out.count('class="arithmatex"') == 1  # the link text's math only
+
+
+@pytest.mark.parametrize(("source", "html_has"), [
+    (" > [!tip]- 折叠标题\n > 正文\n", '<details class="tip">\n<summary>折叠标题</summary>\n<p>正文</p>'),  # indented 1 space
+    ("- 条目\n\n  > [!note] 列表里\n  > 内容\n  > - 子项\n", '<p>条目</p>\n<div class="admonition note">'),
+    ("1. 一\n   > [!warning] 二\n   > 三\n", '<p>一</p>\n<div class="admonition warning">\n<p class="admonition-title">二</p>\n<p>三</p>'),
+    ("- 条目\n\n  > [!note] 标题\n  > 内容\n  > - 子项\n", "<p>内容</p>\n<ul>\n<li>子项</li>"),
+    ("文字\n> 引用\n", "<p>文字</p>\n<blockquote>\n<p>引用</p>"),
+])
+def test_callouts_indented_in_lists_and_after_text(tmp_path, source: str, html_has: str) -> None:
+    import markdown
+
+    (tmp_path / "n.md").write_text(source, encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    out = transform(v.notes["n.md"], v, backlinks=False)
+    html_out = markdown.Markdown(extensions=["admonition", "pymdownx.details"]).convert(out)
+    assert html_has in html_out and "[!" not in html_out

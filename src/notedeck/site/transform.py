@@ -421,6 +421,16 @@ class _Renderer:
         text, ls = note.text, note.line_starts
         line_edits: list[Edit] = []
         title_ranges: list[tuple[int, int]] = []
+        # lines inside list items outside any quote → the depth of the deepest such item, and whether the
+        # list edits re-indent that line (they do when that item is also the line's innermost one)
+        outer: dict[int, int] = {}
+        innermost: dict[int, tuple[int, int]] = {}
+        for it in _list_items(note):
+            for k in range(it[0], it[1]):
+                if it[5] == 0:
+                    outer[k] = max(outer.get(k, 0), it[2])
+                if (it[5], it[2]) >= innermost.get(k, (-1, -1)):
+                    innermost[k] = (it[5], it[2])
         for ln in range(a, b + 1):
             if ln - 1 >= len(ls):
                 break
@@ -442,6 +452,13 @@ class _Renderer:
                     p += 1
                 if p < end and text[p] == ">":
                     ws = text[pos:p]
+                    if depth_i == 1:  # a quote's own indent (1–3 spaces, CommonMark) goes: ``!!!`` starts its line
+                        ws = ""
+                        if ln - 1 in outer:  # … inside a list item: at the item's content, 4 columns a level
+                            if innermost[ln - 1][0] == 0:
+                                start = p  # the list edits re-indent what comes before the ``>``
+                            else:
+                                ws = " " * (4 * outer[ln - 1])
                     p += 1
                     if p < end and text[p] == " ":
                         p += 1
@@ -707,29 +724,36 @@ def _separation_edits(note: Note, a: int, b: int) -> list[Edit]:
     text, ls = note.text, note.line_starts
     nlines = len(ls)
     starts: set[int] = set()  # 0-based lines that must follow a blank line
-    blocks: set[int] = set()  # … a list or fence there, unless the line before is in a list item already
-    in_items: set[int] = set()
+    blocks: set[tuple[int, int]] = set()  # (line, quote depth) of a list or fence: the same unless the line
+    in_items: set[tuple[int, int]] = set()  # before is in a list item at that depth (a nested list, a fence in it)
     edits: list[Edit] = []
 
     def line_end(ln: int) -> int:
         return (ls[ln + 1] - 1) if ln + 1 < nlines else len(text)
 
-    list_depth = 0
+    list_depths = [0]  # open lists, per quote level
     single: set[int] = {q[0] for q in _quotes(note) if q[3] is not None}  # lines that end a block by themselves
     for i, tok in enumerate(note.tokens):
         t = tok.type
+        depth = len(list_depths) - 1
         if t == "heading_open" and tok.map:
             single.add(tok.map[0])
         elif t in ("bullet_list_open", "ordered_list_open"):
-            if list_depth == 0 and tok.map:
-                blocks.add(tok.map[0])
-            list_depth += 1
+            if list_depths[-1] == 0 and tok.map:
+                blocks.add((tok.map[0], depth))
+            list_depths[-1] += 1
         elif t in ("bullet_list_close", "ordered_list_close"):
-            list_depth -= 1
+            list_depths[-1] -= 1
         elif t == "fence" and tok.map:
-            blocks.add(tok.map[0])
+            blocks.add((tok.map[0], depth))
+        elif t == "blockquote_open":
+            list_depths.append(0)
+            if tok.map:
+                starts.add(tok.map[0])  # a quote (a callout) interrupting a paragraph, in a list item too
+        elif t == "blockquote_close":
+            list_depths.pop()
         elif t == "list_item_open" and tok.map:
-            in_items.update(range(tok.map[0], tok.map[1]))
+            in_items.update((k, depth) for k in range(tok.map[0], tok.map[1]))
         if t == "list_item_open" and tok.map and note.tokens[i + 1].type == "list_item_close":
             ln = tok.map[0]
             if a - 1 <= ln < b:
@@ -746,7 +770,7 @@ def _separation_edits(note: Note, a: int, b: int) -> list[Edit]:
             starts.update((first, last + 1))
         else:
             edits += [(s.start, s.start + 2, "\\(\\displaystyle "), (s.end - 2, s.end, "\\)")]
-    starts.update(ln for ln in blocks if ln - 1 not in in_items)
+    starts.update(ln for ln, depth in blocks if (ln - 1, depth) not in in_items)
     quotes = _quotes(note)
     for ln in starts:
         if not (a - 1 < ln < min(b, nlines)) or ln - 1 in single \
@@ -754,7 +778,7 @@ def _separation_edits(note: Note, a: int, b: int) -> list[Edit]:
             continue  # the line before is blank, a heading or a callout's title already (or out of range)
         if not text[ls[ln]:line_end(ln)].replace(">", "").strip():
             continue
-        levels = [q for q in quotes if q[0] <= ln < q[1]]
+        levels = [q for q in quotes if q[0] <= ln - 1 and ln < q[1]]  # the quotes around both lines
         if all(q[3] is not None for q in levels):  # none, or callouts only (indented blocks): a bare blank line
             edits.append((ls[ln], ls[ln], "\n"))
         elif all(q[3] is None for q in levels):  # plain quotes: a blank line that keeps their markers
