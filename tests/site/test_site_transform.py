@@ -457,3 +457,15 @@ def test_callouts_indented_in_lists_and_after_text(tmp_path, source: str, html_h
     out = transform(v.notes["n.md"], v, backlinks=False)
     html_out = markdown.Markdown(extensions=["admonition", "pymdownx.details"]).convert(out)
     assert html_has in html_out and "[!" not in html_out
+
+
+def test_custom_task_statuses_are_done_tasks(tmp_path) -> None:
+    import markdown
+
+    (tmp_path / "n.md").write_text("- [ ] 待办\n- [x] 完成\n- [?] 疑问\n- [-] 取消\n1. [/] 进行中\n- [[链接]] 不是任务\n"
+                                   "- `[?]` 代码\n", encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False, check=False)
+    out = transform(v.notes["n.md"], v, backlinks=False)
+    html_out = markdown.Markdown(extensions=["pymdownx.tasklist"]).convert(out)
+    assert html_out.count("checked") == 4 and html_out.count('type="checkbox"') == 5
+    assert "`[?]` 代码" in out

@@ -234,6 +234,7 @@ class _Renderer:
         final = self.callout_edits(note, a, b, lo, hi, inline, removed)
         final = sorted(final + [ed for ed in _list_edits(note, a, b) + _fence_edits(note, a, b)
                                 + _separation_edits(note, a, b) + _html_block_edits(note, a, b)
+                                + _task_edits(note, a, b)
                                 if lo <= ed[0] and not any(s <= ed[0] < e for s, e in removed)],
                        key=lambda ed: (ed[0], ed[1]))
         out = _splice(note.text, lo, hi, final)
@@ -785,6 +786,25 @@ def _separation_edits(note: Note, a: int, b: int) -> list[Edit]:
             p = _after_quotes(text, ls[ln], line_end(ln), len(levels))
             if p is not None:
                 edits.append((ls[ln], ls[ln], text[ls[ln]:p].rstrip() + "\n"))
+    return edits
+
+
+_TASK = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[([^\]\sxX])\](?=[ \t]|$)")
+
+
+def _task_edits(note: Note, a: int, b: int) -> list[Edit]:
+    """``- [?]``, ``- [-]``, ``- [/]`` …: Obsidian shows any status character as a done task; Python-Markdown's
+    tasklist knows ``[ ]`` and ``[x]`` only, so the character becomes ``x``."""
+    text, ls = note.text, note.line_starts
+    edits: list[Edit] = []
+    for first, _, _, _, _, quotes in _list_items(note):
+        if not (a - 1 <= first < b):
+            continue
+        end = (ls[first + 1] - 1) if first + 1 < len(ls) else len(text)
+        p = _after_quotes(text, ls[first], end, quotes)
+        m = _TASK.match(text, p, end) if p is not None else None
+        if m:
+            edits.append((m.start(1), m.end(1), "x"))
     return edits
 
 
