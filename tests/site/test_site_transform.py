@@ -383,6 +383,8 @@ def test_callout_metadata_is_dropped(tmp_path, line: str, kind: str, title: str)
     ("行内 $$x^n$$ 公式\n", '<span class="arithmatex">\\(\\displaystyle x^n\\)</span>'),
     ("$$\nx\n$$\n紧接的文字\n", "</div>\n<p>紧接的文字</p>"),
     ("文字\n```py\nx = 1\n```\n", "<p>文字</p>\n<div class=\"highlight\">"),
+    ("展开\n\n$$\n\nx = 1\n\ny\n$$\n", '<div class="arithmatex">\\[\nx = 1\ny\n\\]</div>'),  # blank lines inside
+    ("> [!note] 式\n>\n> $$\n> x\n>\n> y\n> $$\n", '<div class="arithmatex">\\[\nx\ny\n\\]</div>'),
 ])
 def test_blocks_python_markdown_needs_blank_lines_for(tmp_path, source: str, html_has: str) -> None:
     import markdown
@@ -390,7 +392,7 @@ def test_blocks_python_markdown_needs_blank_lines_for(tmp_path, source: str, htm
     (tmp_path / "n.md").write_text(source, encoding="utf-8")
     v = Vault.load(tmp_path, progress=False)
     out = transform(v.notes["n.md"], v, backlinks=False)
-    md = markdown.Markdown(extensions=["pymdownx.arithmatex", "pymdownx.superfences", "pymdownx.tasklist"],
+    md = markdown.Markdown(extensions=["pymdownx.arithmatex", "pymdownx.superfences", "pymdownx.tasklist", "admonition"],
                            extension_configs={"pymdownx.arithmatex": {"generic": True}})
     assert html_has in md.convert(out)
 

@@ -763,6 +763,9 @@ def _separation_edits(note: Note, a: int, b: int) -> list[Edit]:
     for s in note.math:
         first, after = s.line - 1, note.line_of(s.end - 1)
         starts.update((first, after))
+        for k in range(max(first + 1, a - 1), min(after - 1, b)):  # blank lines inside: arithmatex ends there
+            if not text[ls[k]:line_end(k)].replace(">", "").strip():
+                edits.append((ls[k] - 1, line_end(k), ""))
     for s in note.display_math:
         first, last = s.line - 1, note.line_of(s.end) - 1
         head = text[ls[first]:s.start].replace(">", "").strip()
