@@ -471,3 +471,12 @@ def test_custom_task_statuses_are_done_tasks(tmp_path) -> None:
     html_out = markdown.Markdown(extensions=["pymdownx.tasklist"]).convert(out)
     assert html_out.count("checked") == 4 and html_out.count('type="checkbox"') == 5
     assert "`[?]` 代码" in out
+
+
+@pytest.mark.parametrize("source", ["第一行\n第二行\n^my-id\n", "> 引用一行\n> ^my-id\n", "第一行 ^my-id\n"])
+def test_block_id_line_leaves_no_empty_line(tmp_path, source: str) -> None:
+    (tmp_path / "n.md").write_text(source, encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    out = transform(v.notes["n.md"], v, backlinks=False)
+    assert out.rstrip("\n").endswith('行 <span class="notedeck-block" id="^my-id"></span>'), out
+    assert "^my-id\n" not in out

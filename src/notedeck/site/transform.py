@@ -222,10 +222,15 @@ class _Renderer:
         for ref in note.blocks.values():
             sp = ref.span
             if lo <= sp.start and sp.end <= hi:
+                start = sp.start
+                if not ref.standalone:  # ``^id`` on the paragraph's last line of its own: that line goes
+                    line_start = note.text.rfind("\n", 0, sp.start)
+                    if line_start >= lo and not note.text[line_start + 1:sp.start].replace(">", "").strip():
+                        start = line_start
                 if embedded:
-                    edits.append((sp.start, sp.end, ""))
+                    edits.append((start, sp.end, ""))
                 else:
-                    edits.append((sp.start, sp.end, f'<span class="notedeck-block" id="^{html.escape(ref.id)}"></span>'
+                    edits.append((start, sp.end, f'<span class="notedeck-block" id="^{html.escape(ref.id)}"></span>'
                                   if ref.standalone else f' <span class="notedeck-block" id="^{html.escape(ref.id)}"></span>'))
         if embedded:
             edits.extend(self.heading_edits(note, a, b, drop_heading_line))
