@@ -434,14 +434,16 @@ def test_broken_link_tooltip_is_left_alone_by_markdown(tmp_path) -> None:
     """The tooltip quotes the link as written: math or emphasis in it must not be rendered into the attribute."""
     import markdown
 
-    (tmp_path / "a.md").write_text("见 [[缺失|情形 $x<y$]] 与 [[缺失#标题 *a* `c`]]。\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("见 [[缺失|情形 $x<y$]] 与 [[缺失#标题 *a* `c`]]。\n\n| a | b |\n| --- | --- |\n"
+                                   "| [[缺失\\|别名]] | 2 |\n", encoding="utf-8")
     v = Vault.load(tmp_path, progress=False)
     out = transform(v.notes["a.md"], v, backlinks=False)
-    html_out = markdown.Markdown(extensions=["pymdownx.arithmatex"],
+    html_out = markdown.Markdown(extensions=["pymdownx.arithmatex", "tables"],
                                  extension_configs={"pymdownx.arithmatex": {"generic": True}}).convert(out)
     titles = re.findall(r'title="([^"]*)"', html_out)
-    assert len(titles) == 2 and all("<" not in t and "$" not in t for t in titles)
+    assert len(titles) == 3 and all("<" not in t and "$" not in t and "|" not in t for t in titles)
     assert html_out.count('class="arithmatex"') == 1  # the link text's math only
+    assert re.search(r'<td><span class="notedeck-broken" title="[^"]*">别名</span></td>\s*<td>2</td>', html_out)
 
 
 @pytest.mark.parametrize(("source", "html_has"), [

@@ -885,9 +885,9 @@ def _default_text(link: Link) -> str:
     return " > ".join(parts) if parts else link.raw
 
 
-#: Characters Python-Markdown's inline patterns (math, emphasis, code, links) would act on, even inside an
-#: attribute of raw HTML: written as character references there.
-_ATTR_ESCAPES = str.maketrans({c: f"&#{ord(c)};" for c in "$\\`*_[]~="})
+#: Characters Python-Markdown's inline patterns (math, emphasis, code, links) and tables (``|``) would act
+#: on, even inside an attribute of raw HTML: written as character references there.
+_ATTR_ESCAPES = str.maketrans({c: f"&#{ord(c)};" for c in "$\\`*_[]~=|"})
 
 
 def _broken(text: str, message: str) -> str:
