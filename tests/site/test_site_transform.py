@@ -482,3 +482,15 @@ def test_block_id_line_leaves_no_empty_line(tmp_path, source: str) -> None:
     out = transform(v.notes["n.md"], v, backlinks=False)
     assert out.rstrip("\n").endswith('行 <span class="notedeck-block" id="^my-id"></span>'), out
     assert "^my-id\n" not in out
+
+
+def test_display_math_after_text_with_a_blank_line_inside(tmp_path) -> None:
+    import markdown
+
+    (tmp_path / "n.md").write_text("则\n$$\n\n\\lvert A\\rvert=\\sum M\n$$\n\n> [!tip] 用法\n", encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    out = transform(v.notes["n.md"], v, backlinks=False)
+    html_out = markdown.Markdown(extensions=["pymdownx.arithmatex", "admonition"],
+                                 extension_configs={"pymdownx.arithmatex": {"generic": True}}).convert(out)
+    assert '<p>则</p>\n<div class="arithmatex">\\[\n\\lvert A\\rvert=\\sum M\n\\]</div>' in html_out
+    assert "$$" not in html_out

@@ -190,3 +190,13 @@ def test_inline_footnote_keeps_file_positions() -> None:
 def test_odd_front_matter_tags(front_matter: str, tags: list[str]) -> None:
     note, diagnostics = parse_note(Path("n.md"), "n.md", f"---\n{front_matter}---\n# n\n")
     assert diagnostics == [] and note.tag_names == tags
+
+
+@pytest.mark.parametrize("text", ["则\n$$\n\nx = [[1]]\n$$\n后文\n", "- 公式：\n  $$\n  x = [[1]]\n  $$\n"])
+def test_display_math_block_ends_a_paragraph(text: str) -> None:
+    """As in Obsidian, a ``$$`` line right after text opens a math block (blank lines inside allowed)."""
+    note, diagnostics = parse_note(Path("n.md"), "n.md", text)
+    assert diagnostics == [] and note.links == []  # [[1]] is math, not a link
+    blocks = [t for t in note.tokens if t.type == "math_block"]
+    assert len(blocks) == 1 and "x = [[1]]" in blocks[0].content
+    assert [note.text[s.start:s.end].strip().startswith("$$") for s in note.math] == [True]

@@ -313,6 +313,22 @@ def _footnote_inline(state: StateInline, silent: bool) -> bool:
     return found
 
 
+def _probe_quietly(rule):
+    """A block rule that pushes tokens even when only asked whether it matches (``silent``, as when it would
+    end a paragraph): asked so, its tokens are taken back."""
+
+    def wrapped(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+        if not silent:
+            return rule(state, startLine, endLine, False)
+        n, line = len(state.tokens), state.line
+        found = rule(state, startLine, endLine, False)
+        del state.tokens[n:]
+        state.line = line
+        return found
+
+    return wrapped
+
+
 def obsidian_plugin(md: MarkdownIt) -> None:
     """Add Obsidian's syntax to a markdown-it parser."""
     md.block.ruler.before("fence", "obsidian_comment", _comment_block, {"alt": ["paragraph", "blockquote", "list"]})
@@ -325,6 +341,9 @@ def obsidian_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.after("obsidian_comment", "tag", _tag)
     md.core.ruler.at("inline", _inline_with_positions)
     md.core.ruler.push("obsidian_unclosed_comment", _hide_rest)
+    if "math_block" in md.block.ruler.get_all_rules():  # as in Obsidian, a ``$$`` line ends a paragraph
+        rule = next(r for r in md.block.ruler.__rules__ if r.name == "math_block").fn
+        md.block.ruler.at("math_block", _probe_quietly(rule), {"alt": ["paragraph", "reference", "blockquote", "list"]})
     if "math_inline" in md.inline.ruler.get_all_rules():  # dollarmath: where ``$$…$$`` sits in a paragraph
         rule = next(r for r in md.inline.ruler.__rules__ if r.name == "math_inline").fn
         md.inline.ruler.at("math_inline", _with_span(rule, ("math_inline_double",)))
