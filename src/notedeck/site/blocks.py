@@ -1,0 +1,329 @@
+"""Block structure the site needs, and the edits that make Python-Markdown read a note's blocks as
+CommonMark (Obsidian) does: quotes and list items with their columns, list re-indentation, fences and
+blank lines where Python-Markdown needs them, custom task states, Markdown inside HTML containers.
+
+Every function reads the vault model (tokens with line maps, the note's text) and returns edits
+``(start, end, replacement)`` for :func:`notedeck.site.transform.transform` to splice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..vault import Note
+
+Edit = tuple[int, int, str]
+
+
+def quote_spans(note: Note) -> list[tuple[int, int, int, object]]:
+    """Every blockquote: (first line 0-based, end line exclusive, depth, Callout | None); cached."""
+    cached = getattr(note, "_notedeck_quotes", None)
+    if cached is not None:
+        return cached
+    out = []
+    depth = 0
+    for tok in note.tokens:
+        if tok.type == "blockquote_open":
+            depth += 1
+            if tok.map:
+                callout = tok.meta.get("callout")
+                if callout is not None and not plain_prefix(note, tok.map[0], depth):
+                    callout = None  # e.g. ``- > [!note]`` inside a list item: left as a quote
+                out.append((tok.map[0], tok.map[1], depth, callout))
+        elif tok.type == "blockquote_close":
+            depth -= 1
+    try:
+        note._notedeck_quotes = out  # type: ignore[attr-defined]
+    except AttributeError:
+        pass
+    return out
+
+
+def columns(text: str, start: int, end: int, want: int) -> int | None:
+    """Offset where ``want`` columns of leading blanks end (tabs to the next multiple of 4), or None."""
+    col, p = 0, start
+    while col < want:
+        if p >= end or text[p] not in " \t":
+            return None
+        col = col + 1 if text[p] == " " else (col // 4 + 1) * 4
+        p += 1
+    return p if col == want else None
+
+
+def after_quotes(text: str, start: int, end: int, depth: int) -> int | None:
+    """Offset after ``depth`` quote markers (each with one optional space), or None (a lazy line)."""
+    p = start
+    for _ in range(depth):
+        while p < end and text[p] in " \t":
+            p += 1
+        if p >= end or text[p] != ">":
+            return None
+        p += 1
+        if p < end and text[p] == " ":
+            p += 1
+    return p
+
+
+def list_items(note: Note) -> list[tuple[int, int, int, int, int, int]]:
+    """Every list item: (first line 0-based, end line, depth within its quote, marker column, content
+    column — columns counted after the quote markers —, quote depth)."""
+    cached = getattr(note, "_notedeck_lists", None)
+    if cached is not None:
+        return cached
+    text, ls = note.text, note.line_starts
+    items: list[tuple[int, int, int, int, int, int]] = []
+    depth = quotes = 0
+    bases: list[int] = []  # list depth when each open quote began
+    for tok in note.tokens:
+        t = tok.type
+        if t == "blockquote_open":
+            quotes += 1
+            bases.append(depth)
+        elif t == "blockquote_close":
+            quotes -= 1
+            bases.pop()
+        elif t == "list_item_close":
+            depth -= 1
+        elif t == "list_item_open":
+            depth += 1
+            if not tok.map:
+                continue
+            start = ls[tok.map[0]]
+            end = (ls[tok.map[0] + 1] - 1) if tok.map[0] + 1 < len(ls) else len(text)
+            p = after_quotes(text, start, end, quotes)
+            if p is None:
+                continue
+            col = 0
+            while p < end and text[p] in " \t":
+                col = col + 1 if text[p] == " " else (col // 4 + 1) * 4
+                p += 1
+            marker_col = col
+            q = p
+            while q < end and text[q].isdigit():
+                q += 1
+            if q >= end or text[q] not in "-*+.)":
+                continue
+            q += 1
+            col += q - p
+            gap, r = 0, q
+            while r < end and text[r] in " \t":
+                gap = gap + 1 if text[r] == " " else (gap // 4 + 1) * 4
+                r += 1
+            if gap > 4 or r >= end or gap == 0:
+                gap = 1
+            items.append((tok.map[0], tok.map[1], depth - (bases[-1] if bases else 0), marker_col, col + gap, quotes))
+    try:
+        note._notedeck_lists = items  # type: ignore[attr-defined]
+    except AttributeError:
+        pass
+    return items
+
+
+def list_edits(note: Note, a: int, b: int) -> list[Edit]:
+    """Re-indent nested list content to Python-Markdown's 4 columns per level (Obsidian, like CommonMark,
+    nests by the marker's width: 2 spaces under ``- ``, 3 under ``1. ``); inside quotes and callouts
+    too, after their ``>`` markers."""
+    items = list_items(note)
+    if not items:
+        return []
+    text, ls = note.text, note.line_starts
+    innermost: dict[int, tuple[int, int, int, int, int, int]] = {}
+    for it in items:  # the innermost item of each line (deepest quote, then deepest list)
+        for ln in range(max(it[0], a - 1), min(it[1], b)):
+            cur = innermost.get(ln)
+            if cur is None or (cur[5], cur[2]) <= (it[5], it[2]):
+                innermost[ln] = it
+    edits: list[Edit] = []
+    for ln, it in innermost.items():
+        start = ls[ln]
+        end = (ls[ln + 1] - 1) if ln + 1 < len(ls) else len(text)
+        if not text[start:end].strip():
+            continue
+        if ln == it[0]:  # the item's marker line
+            want, new = it[3], 4 * (it[2] - 1)
+        else:
+            want, new = it[4], 4 * it[2]
+        if want == new:
+            continue
+        base = after_quotes(text, start, end, it[5])
+        if base is None:
+            continue
+        p = columns(text, base, end, want)
+        if p is not None:
+            edits.append((base, p, " " * new))
+    return edits
+
+
+def fence_edits(note: Note, a: int, b: int) -> list[Edit]:
+    """Fences whose opening is indented (1–3 spaces inside their container) or whose closing line is
+    indented differently: CommonMark and Obsidian accept them, SuperFences wants both at the container's
+    own indentation. Moves both there and takes the opening's indent off the code lines, as CommonMark does."""
+    text, ls = note.text, note.line_starts
+    edits: list[Edit] = []
+    for cb in note.code_blocks:
+        if cb.hidden or not (a <= cb.line and cb.end_line <= b):
+            continue
+        ln0 = cb.line - 1
+        last = cb.end_line - 1 if cb.closed else None
+        if text.startswith(cb.markup, ls[ln0]) and (last is None or text.startswith(cb.markup, ls[last])):
+            continue  # the common case: both at column 0
+        depth = sum(1 for q in quote_spans(note) if q[0] <= ln0 < q[1])
+        items = [it for it in list_items(note) if it[0] < ln0 < it[1] and it[5] == depth]
+        content_col = max(items, key=lambda it: it[2])[4] if items else 0
+
+        def inner(ln: int) -> tuple[int, int] | None:
+            """Where the line's text starts inside the container, and the end of the line."""
+            start = ls[ln]
+            end = (ls[ln + 1] - 1) if ln + 1 < len(ls) else len(text)
+            p = after_quotes(text, start, end, depth)
+            p = columns(text, p, end, content_col) if (p is not None and content_col) else p
+            return None if p is None else (p, end)
+
+        def spaces(p: int, end: int, most: int) -> int:
+            n = 0
+            while n < most and p + n < end and text[p + n] == " ":
+                n += 1
+            return n
+
+        opening = inner(ln0)
+        if opening is None:
+            continue
+        indent = spaces(*opening, 3)
+        lines = [(ln0, indent)]
+        if last is not None:
+            lines += [(ln, indent) for ln in range(ln0 + 1, last)]
+            closing = inner(last)
+            if closing is not None:
+                lines.append((last, spaces(*closing, 3)))
+        for ln, most in lines:
+            where = inner(ln) if ln != ln0 else opening
+            if where is not None and most:
+                n = spaces(where[0], where[1], most)
+                if n:
+                    edits.append((where[0], where[0] + n, ""))
+    return edits
+
+
+def separation_edits(note: Note, a: int, b: int) -> list[Edit]:
+    """Blank lines Python-Markdown needs where CommonMark (and Obsidian) need none: before a list or a fence
+    that interrupts a paragraph, around display math (``$$`` blocks, and ``$$…$$`` on lines of their own
+    inside a paragraph); ``$$…$$`` inside a line becomes inline ``\\(\\displaystyle …\\)``; an empty list
+    item gets content so that ``- x`` / ``- `` is not read as a setext heading."""
+    text, ls = note.text, note.line_starts
+    nlines = len(ls)
+    starts: set[int] = set()  # 0-based lines that must follow a blank line
+    blocks: set[tuple[int, int]] = set()  # (line, quote depth) of a list or fence: the same unless the line
+    in_items: set[tuple[int, int]] = set()  # before is in a list item at that depth (a nested list, a fence in it)
+    edits: list[Edit] = []
+
+    def line_end(ln: int) -> int:
+        return (ls[ln + 1] - 1) if ln + 1 < nlines else len(text)
+
+    list_depths = [0]  # open lists, per quote level
+    quotes = quote_spans(note)
+    single: set[int] = {q[0] for q in quotes if q[3] is not None}  # lines that end a block by themselves
+    for i, tok in enumerate(note.tokens):
+        t = tok.type
+        depth = len(list_depths) - 1
+        if t == "heading_open" and tok.map:
+            single.add(tok.map[0])
+        elif t in ("bullet_list_open", "ordered_list_open"):
+            if list_depths[-1] == 0 and tok.map:
+                blocks.add((tok.map[0], depth))
+            list_depths[-1] += 1
+        elif t in ("bullet_list_close", "ordered_list_close"):
+            list_depths[-1] -= 1
+        elif t == "fence" and tok.map:
+            blocks.add((tok.map[0], depth))
+        elif t == "blockquote_open":
+            list_depths.append(0)
+            if tok.map:
+                starts.add(tok.map[0])  # a quote (a callout) interrupting a paragraph, in a list item too
+        elif t == "blockquote_close":
+            list_depths.pop()
+        elif t == "list_item_open" and tok.map:
+            in_items.update((k, depth) for k in range(tok.map[0], tok.map[1]))
+        if t == "list_item_open" and tok.map and note.tokens[i + 1].type == "list_item_close":
+            ln = tok.map[0]
+            if a - 1 <= ln < b:
+                end = line_end(ln)
+                edits.append((end, end, " <span></span>" if text[end - 1:end] in ("-", "*", "+", ".", ")") else "<span></span>"))
+    for s in note.math:
+        first, after = s.line - 1, note.line_of(s.end - 1)
+        starts.update((first, after))
+        for k in range(max(first + 1, a - 1), min(after - 1, b)):  # blank lines inside: arithmatex ends there
+            if not text[ls[k]:line_end(k)].replace(">", "").strip():
+                edits.append((ls[k] - 1, line_end(k), ""))
+    for s in note.display_math:
+        first, last = s.line - 1, note.line_of(s.end) - 1
+        head = text[ls[first]:s.start].replace(">", "").strip()
+        tail = text[s.end:line_end(last)].strip()
+        if not head and not tail:  # lines of their own: a display block
+            starts.update((first, last + 1))
+        else:
+            edits += [(s.start, s.start + 2, "\\(\\displaystyle "), (s.end - 2, s.end, "\\)")]
+    starts.update(ln for ln, depth in blocks if (ln - 1, depth) not in in_items)
+    for ln in starts:
+        if not (a - 1 < ln < min(b, nlines)) or ln - 1 in single \
+                or not text[ls[ln - 1]:line_end(ln - 1)].replace(">", "").strip():
+            continue  # the line before is blank, a heading or a callout's title already (or out of range)
+        if not text[ls[ln]:line_end(ln)].replace(">", "").strip():
+            continue
+        levels = [q for q in quotes if q[0] <= ln - 1 and ln < q[1]]  # the quotes around both lines
+        if all(q[3] is not None for q in levels):  # none, or callouts only (indented blocks): a bare blank line
+            edits.append((ls[ln], ls[ln], "\n"))
+        elif all(q[3] is None for q in levels):  # plain quotes: a blank line that keeps their markers
+            p = after_quotes(text, ls[ln], line_end(ln), len(levels))
+            if p is not None:
+                edits.append((ls[ln], ls[ln], text[ls[ln]:p].rstrip() + "\n"))
+    return edits
+
+
+_TASK = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[([^\]\sxX])\](?=[ \t]|$)")
+
+
+def task_edits(note: Note, a: int, b: int) -> list[Edit]:
+    """``- [?]``, ``- [-]``, ``- [/]`` …: Obsidian shows any status character as a done task; Python-Markdown's
+    tasklist knows ``[ ]`` and ``[x]`` only, so the character becomes ``x``."""
+    text, ls = note.text, note.line_starts
+    edits: list[Edit] = []
+    for first, _, _, _, _, quotes in list_items(note):
+        if not (a - 1 <= first < b):
+            continue
+        end = (ls[first + 1] - 1) if first + 1 < len(ls) else len(text)
+        p = after_quotes(text, ls[first], end, quotes)
+        m = _TASK.match(text, p, end) if p is not None else None
+        if m:
+            edits.append((m.start(1), m.end(1), "x"))
+    return edits
+
+
+#: HTML elements that hold Markdown in Obsidian when it follows their opening tag after a blank line.
+_MD_CONTAINERS = frozenset("address article aside blockquote center details dialog div fieldset figure footer "
+                           "header main nav section".split())
+_OPEN_TAG = re.compile(r"[ \t]*<([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>")
+
+
+def html_block_edits(note: Note, a: int, b: int) -> list[Edit]:
+    """``<details>``, ``<div>`` … opened in an HTML block and closed later, with Markdown between: CommonMark
+    (Obsidian) renders that Markdown, Python-Markdown only with ``markdown="1"`` (md_in_html), added here."""
+    text, ls = note.text, note.line_starts
+    edits: list[Edit] = []
+    for tok in note.tokens:
+        if tok.type != "html_block" or not tok.map or not (a - 1 <= tok.map[0] < b):
+            continue
+        start = ls[tok.map[0]]
+        m = _OPEN_TAG.match(text, start)
+        if not m or m.group(2) or "markdown=" in m.group(0):
+            continue
+        tag = m.group(1).lower()
+        if tag in _MD_CONTAINERS and f"</{tag}" not in tok.content.lower():
+            edits.append((m.end() - 1, m.end() - 1, ' markdown="1"'))
+    return edits
+
+
+def plain_prefix(note: Note, line0: int, depth: int) -> bool:
+    """The line starts with ``depth`` quote markers (only blanks between them)."""
+    ls = note.line_starts
+    end = ls[line0 + 1] if line0 + 1 < len(ls) else len(note.text)
+    return after_quotes(note.text, ls[line0], end, depth) is not None
