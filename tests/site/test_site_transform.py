@@ -494,3 +494,17 @@ def test_display_math_after_text_with_a_blank_line_inside(tmp_path) -> None:
                                  extension_configs={"pymdownx.arithmatex": {"generic": True}}).convert(out)
     assert '<p>则</p>\n<div class="arithmatex">\\[\n\\lvert A\\rvert=\\sum M\n\\]</div>' in html_out
     assert "$$" not in html_out
+
+
+def test_math_block_ids_become_anchors(tmp_path) -> None:
+    import markdown
+
+    (tmp_path / "n.md").write_text("$$\nE=mc^2\n$$ ^eq\n后文\n\n> [!note] 式\n> $$\n> y\n> $$\n> ^abc\n\n见 [[#^eq]] [[#^abc]]\n",
+                                   encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    out = transform(v.notes["n.md"], v, backlinks=False)
+    html_out = markdown.Markdown(extensions=["pymdownx.arithmatex", "admonition"],
+                                 extension_configs={"pymdownx.arithmatex": {"generic": True}}).convert(out)
+    assert html_out.count('class="arithmatex"') == 2 and "$$" not in html_out
+    assert 'id="^eq"' in html_out and 'id="^abc"' in html_out
+    assert "^abc</p>" not in html_out and "^eq\n" not in html_out

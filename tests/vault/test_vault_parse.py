@@ -200,3 +200,15 @@ def test_display_math_block_ends_a_paragraph(text: str) -> None:
     blocks = [t for t in note.tokens if t.type == "math_block"]
     assert len(blocks) == 1 and "x = [[1]]" in blocks[0].content
     assert [note.text[s.start:s.end].strip().startswith("$$") for s in note.math] == [True]
+
+
+def test_math_block_ids_and_pairing() -> None:
+    text = ("$$\nE=mc^2\n$$ ^eq\n\n## 下一节\n\n能量：$$\nE=mc^2\n$$\n\n## 再下一节\n\n> [!note]\n> $$\n> y\n> $$\n> ^abc\n\n"
+            "见 [[#^eq]] [[#^abc]] 与 $$F=ma$$\n")
+    note, diagnostics = parse_note(Path("n.md"), "n.md", text)
+    assert diagnostics == []
+    assert [h.text for h in note.headings] == ["下一节", "再下一节"]  # no math block swallowed them
+    eq, abc = note.blocks["eq"], note.blocks["abc"]
+    assert (eq.start_line, eq.end_line, eq.after_math, text[eq.span.start:eq.span.end]) == (1, 3, True, " ^eq")
+    assert (abc.start_line, abc.end_line, abc.standalone, text[abc.span.start:abc.span.end]) == (14, 16, True, "^abc")
+    assert [t.content for t in note.tokens if t.type == "math_block"] == ["E=mc^2\n", "y\n"]

@@ -228,6 +228,8 @@ class _Renderer:
                         start = line_start
                 if embedded:
                     edits.append((start, sp.end, ""))
+                elif ref.after_math:  # ``$$ ^id``: the closing ``$$`` must end its line; the anchor follows
+                    edits.append((start, sp.end, f'{BLOCK}\n\n<span class="notedeck-block" id="^{html.escape(ref.id)}"></span>'))
                 else:
                     edits.append((start, sp.end, f'<span class="notedeck-block" id="^{html.escape(ref.id)}"></span>'
                                   if ref.standalone else f' <span class="notedeck-block" id="^{html.escape(ref.id)}"></span>'))

@@ -64,6 +64,7 @@ class BlockRef:
     end_line: int
     span: Span  # the `` ^id`` marker itself, to strip or turn into an anchor
     standalone: bool = False  # ``^id`` alone on the line after the block it names
+    after_math: bool = False  # ``$$ ^id``: on the closing line of the math block it names
 
 
 @dataclass

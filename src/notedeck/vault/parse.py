@@ -243,6 +243,8 @@ class _Builder:
                 a = note.line_starts[tok.map[0]]
                 b = note.line_starts[tok.map[1]] if tok.map[1] < len(note.line_starts) else len(note.text)
                 note.math.append(Span(a, b, tok.map[0] + 1, 1))
+                if "block_id" in tok.meta:
+                    self.math_block_id(tok)
             elif t == "inline":
                 self.inline(tok, tokens, i)
             if t not in ("obsidian_comment_open", "obsidian_comment_close") and tok.nesting >= 0 and t != "inline":
@@ -370,8 +372,7 @@ class _Builder:
             prev = self._previous_block(tokens, i - 1)
             if prev is None:
                 return
-            start_line, end_line = prev
-            a = ls + (len(note.text[ls:le]) - len(note.text[ls:le].lstrip()))
+            start_line, end_line = prev  # the span is the marker alone (a quote's "> " stays)
         else:
             while a > ls and note.text[a - 1] in " \t":
                 a -= 1
@@ -387,6 +388,22 @@ class _Builder:
         note.blocks.setdefault(m.group(1), ref)
         if not standalone:
             children[-1].content = children[-1].content[: m.start()].rstrip()
+
+    def math_block_id(self, tok: Token) -> None:
+        """``$$ ^id`` closing a math block names that block."""
+        note, block_id = self.note, tok.meta["block_id"]
+        last = tok.map[1] - 1
+        line_start = note.line_starts[last]
+        line_end = note.line_starts[last + 1] - 1 if last + 1 < len(note.line_starts) else len(note.text)
+        b = note.text.rfind("^" + block_id, line_start, line_end) + 1 + len(block_id)
+        a = b - 1 - len(block_id)
+        while a > line_start and note.text[a - 1] in " \t":
+            a -= 1
+        ref = BlockRef(block_id, tok.map[0] + 1, tok.map[1], Span(a, b, last + 1, a - line_start + 1), after_math=True)
+        tok.meta["block_id"] = ref
+        if block_id in note.blocks:
+            self.diag(last + 1, ref.span.col, "warning", "duplicate-block-id", f"block id ^{block_id} is defined twice in this note")
+        note.blocks.setdefault(block_id, ref)
 
     def _previous_block(self, tokens: list[Token], open_index: int) -> tuple[int, int] | None:
         level = tokens[open_index].level

@@ -313,20 +313,62 @@ def _footnote_inline(state: StateInline, silent: bool) -> bool:
     return found
 
 
-def _probe_quietly(rule):
-    """A block rule that pushes tokens even when only asked whether it matches (``silent``, as when it would
-    end a paragraph): asked so, its tokens are taken back."""
+_MATH_CLOSE = re.compile(r"\$\$[ \t]*(?:\^([A-Za-z0-9-]+))?[ \t]*$")
 
-    def wrapped(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
-        if not silent:
-            return rule(state, startLine, endLine, False)
-        n, line = len(state.tokens), state.line
-        found = rule(state, startLine, endLine, False)
-        del state.tokens[n:]
-        state.line = line
-        return found
 
-    return wrapped
+def _math_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+    """``$$`` … ``$$`` display math as Obsidian reads it: it may follow a text line directly, hold blank lines,
+    and its closing line may carry a block id (``$$ ^eq``, kept in ``meta["block_id"]``). A ``$$`` that
+    closes one opened inside the paragraph above (``Energy: $$`` / ``E=mc^2`` / ``$$``) is not an opener."""
+    if state.sCount[startLine] - state.blkIndent >= 4:
+        return False
+    start = state.bMarks[startLine] + state.tShift[startLine]
+    first = state.src[start:state.eMarks[startLine]]
+    if not first.startswith("$$"):
+        return False
+    if state.parentType == "paragraph" and _open_display_math_above(state, startLine):
+        return False
+    m = _MATH_CLOSE.search(first, 2)
+    if m and first[2:m.start()].strip():  # ``$$ x $$`` on one line
+        last, content = startLine, first[2:m.start()]
+    elif first[2:].strip():
+        return False  # ``$$x$$ and text``: inline math in a paragraph
+    else:
+        last, m = startLine + 1, None
+        while last < endLine:
+            if state.sCount[last] < state.blkIndent and not state.isEmpty(last):
+                return False  # the container ended first
+            line = state.src[state.bMarks[last] + state.tShift[last]:state.eMarks[last]]
+            m = _MATH_CLOSE.search(line)
+            if m and (m.start() == 0 or not line[:m.start()].strip() or line.rstrip().endswith("$$")):
+                break
+            last += 1
+        if m is None or last >= endLine:
+            return False
+        body = state.getLines(startLine + 1, last, state.blkIndent, True)
+        line = state.src[state.bMarks[last] + state.tShift[last]:state.eMarks[last]]
+        content = body + line[:m.start()]
+    if silent:
+        return True
+    state.line = last + 1
+    token = state.push("math_block", "math", 0)
+    token.block = True
+    token.content = content.strip("\n") + "\n" if content.strip() else ""
+    token.markup = "$$"
+    token.map = [startLine, state.line]
+    if m.group(1):
+        token.meta["block_id"] = m.group(1)
+    return True
+
+
+def _open_display_math_above(state: StateBlock, line: int) -> bool:
+    """The paragraph's lines above ``line`` hold an odd number of ``$$``: this ``$$`` closes one."""
+    count = 0
+    k = line - 1
+    while k >= 0 and not state.isEmpty(k):
+        count += state.src.count("$$", state.bMarks[k] + state.tShift[k], state.eMarks[k])
+        k -= 1
+    return count % 2 == 1
 
 
 def obsidian_plugin(md: MarkdownIt) -> None:
@@ -341,9 +383,8 @@ def obsidian_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.after("obsidian_comment", "tag", _tag)
     md.core.ruler.at("inline", _inline_with_positions)
     md.core.ruler.push("obsidian_unclosed_comment", _hide_rest)
-    if "math_block" in md.block.ruler.get_all_rules():  # as in Obsidian, a ``$$`` line ends a paragraph
-        rule = next(r for r in md.block.ruler.__rules__ if r.name == "math_block").fn
-        md.block.ruler.at("math_block", _probe_quietly(rule), {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    if "math_block" in md.block.ruler.get_all_rules():  # dollarmath's, without Obsidian's ways (see the rule)
+        md.block.ruler.at("math_block", _math_block, {"alt": ["paragraph", "reference", "blockquote", "list"]})
     if "math_inline" in md.inline.ruler.get_all_rules():  # dollarmath: where ``$$…$$`` sits in a paragraph
         rule = next(r for r in md.inline.ruler.__rules__ if r.name == "math_inline").fn
         md.inline.ruler.at("math_inline", _with_span(rule, ("math_inline_double",)))
