@@ -508,3 +508,21 @@ def test_math_block_ids_become_anchors(tmp_path) -> None:
     assert html_out.count('class="arithmatex"') == 2 and "$$" not in html_out
     assert 'id="^eq"' in html_out and 'id="^abc"' in html_out
     assert "^abc</p>" not in html_out and "^eq\n" not in html_out
+
+
+@pytest.mark.parametrize(("source", "html_has"), [
+    ("#1984 是一本书\n", "<p>#1984 是一本书</p>"),  # no space after '#': text in CommonMark, not a heading
+    ("- #2024 | [[a]] | x\n", "<li>#2024 | "),
+    ("> #2024 引用\n", "<p>#2024 引用</p>"),
+    ("##x\n", "<p>##x</p>"),
+    (" ## 标题\n- a\n", "<h2>标题</h2>"),  # an ATX heading indented 1–3 spaces
+    ("# 真标题\n", "<h1>真标题</h1>"),
+])
+def test_hash_lines_as_commonmark(tmp_path, source: str, html_has: str) -> None:
+    import markdown
+
+    (tmp_path / "a.md").write_text("# A\n", encoding="utf-8")
+    (tmp_path / "n.md").write_text(source, encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    html_out = markdown.Markdown().convert(transform(v.notes["n.md"], v, backlinks=False))
+    assert html_has in html_out

@@ -212,3 +212,13 @@ def test_math_block_ids_and_pairing() -> None:
     assert (eq.start_line, eq.end_line, eq.after_math, text[eq.span.start:eq.span.end]) == (1, 3, True, " ^eq")
     assert (abc.start_line, abc.end_line, abc.standalone, text[abc.span.start:abc.span.end]) == (14, 16, True, "^abc")
     assert [t.content for t in note.tokens if t.type == "math_block"] == ["E=mc^2\n", "y\n"]
+
+
+@pytest.mark.parametrize(("text", "tags"), [
+    ("#青玉案·元夕 与 #🌱seedling 与 #⬜/📋", ["青玉案·元夕", "🌱seedling", "⬜/📋"]),
+    ("#a_b-c/d. 与 #tag* 与 #x(y)", ["a_b-c/d", "tag", "x"]),  # ASCII punctuation ends a tag, but not -_/
+    ("#1984 与 #2024/05 与 `#code`", []),  # only digits: not a tag; code is code
+])
+def test_tag_characters_as_obsidian(text: str, tags: list[str]) -> None:
+    note, _ = parse_note(Path("n.md"), "n.md", text + "\n")
+    assert [t.name for t in note.tags] == tags

@@ -322,6 +322,48 @@ def html_block_edits(note: Note, a: int, b: int) -> list[Edit]:
     return edits
 
 
+_ITEM_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]+")
+
+
+def hash_edits(note: Note, a: int, b: int) -> list[Edit]:
+    """``#`` starts a heading for Python-Markdown even without a space after it; for CommonMark (Obsidian)
+    ``#1984 …`` or ``#✅done`` at the start of a line is text: such a ``#`` is escaped. An ATX heading indented
+    1–3 spaces loses its indent (Python-Markdown needs ``#`` in column 0)."""
+    text, ls = note.text, note.line_starts
+    tags = {t.span.start for t in note.tags if t.span is not None}
+    item_lines = {it[0] for it in list_items(note)}
+    edits: list[Edit] = []
+
+    def line_end(ln: int) -> int:
+        return (ls[ln + 1] - 1) if ln + 1 < len(ls) else len(text)
+
+    depth = 0
+    for tok in note.tokens:
+        if tok.type in ("blockquote_open", "bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif tok.type in ("blockquote_close", "bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif tok.type == "heading_open" and tok.map and tok.markup.startswith("#") and depth == 0:
+            start = ls[tok.map[0]]
+            indent = len(text[start:line_end(tok.map[0])]) - len(text[start:line_end(tok.map[0])].lstrip(" "))
+            if 0 < indent < 4 and a - 1 <= tok.map[0] < b:
+                edits.append((start, start + indent, ""))
+        elif tok.type == "paragraph_open" and tok.map:
+            for ln in range(max(tok.map[0], a - 1), min(tok.map[1], b)):
+                p, end = ls[ln], line_end(ln)
+                while p < end and text[p] in " \t>":
+                    p += 1
+                if ln in item_lines:
+                    m = _ITEM_MARKER.match(text, p, end)
+                    p = m.end() if m else p
+                q = p
+                while q < end and text[q] == "#":
+                    q += 1
+                if q > p and q < end and text[q] not in " \t" and p not in tags:
+                    edits.append((p, p, "\\"))
+    return edits
+
+
 def plain_prefix(note: Note, line0: int, depth: int) -> bool:
     """The line starts with ``depth`` quote markers (only blanks between them)."""
     ls = note.line_starts

@@ -26,7 +26,9 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 POS_KEY = "_notedeck_pos"  # env key: maps an offset in the current inline source to the file offset
-_TAG_RE = re.compile(r"#([\w\-/]+)", re.UNICODE)
+#: A tag as Obsidian reads it: anything but white space, ASCII punctuation other than ``-_/``, and the
+#: General and Supplemental Punctuation blocks (``#青玉案·元夕``, ``#🌱seedling`` are tags).
+_TAG_RE = re.compile(r"#([^\s!-,.:-@\[-^`{-~\u2000-\u206F\u2E00-\u2E7F]+)")
 
 
 # ---------------------------------------------------------------- positions
