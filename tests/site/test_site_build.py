@@ -152,3 +152,16 @@ def test_page_titles_are_file_names_as_in_obsidian(tmp_path):
     assert title("集合/set-theory_notes") == "set-theory_notes"
     assert title("集合/2000-4 斜渐近线") == "2000-4 斜渐近线"
     assert title("titled") == "自定义标题"
+
+
+def test_templates_folder_is_published_and_list_titles_read_well(tmp_path):
+    """MkDocs skips a top-level templates/ folder by default; a vault's notes there are linked like any other."""
+    vault = tmp_path / "vault"
+    (vault / "templates").mkdir(parents=True)
+    (vault / "templates" / "Task.md").write_text("---\ntitle: [任务模板]\n---\n# {{title}}\n", encoding="utf-8")
+    (vault / "a.md").write_text("# A\n\n见 [[Task]]。\n", encoding="utf-8")
+    site, diags = build_site(vault, tmp_path / "out")
+    assert [str(d) for d in diags] == []
+    page = (site / "templates" / "Task" / "index.html").read_text(encoding="utf-8")
+    assert "<title>任务模板" in page
+    assert not check_site(site)

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..vault import Diagnostics, Vault
 from ..vault.files import SKIP_DIRS
@@ -29,6 +29,16 @@ log = get_plugin_logger(__name__)
 REQUIRED_EXTENSIONS = ("admonition", "pymdownx.details", "attr_list", "md_in_html", "footnotes", "tables",
                        "pymdownx.tasklist", "pymdownx.arithmatex", "pymdownx.superfences")
 TAGS_PAGE_TEXT = "# 标签 · Tags\n\n<!-- material/tags -->\n"
+
+
+def include_templates(files: Files, config) -> None:
+    """MkDocs leaves a top-level ``templates/`` folder out by default (theme overrides live there); in a vault it
+    holds notes that other notes link to, so they are published like the rest, unless ``exclude_docs`` says so."""
+    user_exclude = config.get("exclude_docs")
+    for f in files:
+        if (f.inclusion == InclusionLevel.EXCLUDED and f.src_uri.startswith("templates/")
+                and not (user_exclude and user_exclude.match_file(f.src_uri))):
+            f.inclusion = InclusionLevel.INCLUDED
 
 
 def separate_folder_pages(files: Files) -> frozenset[str]:
@@ -121,6 +131,7 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
                     files.remove(f)
             elif in_vault and f.src_uri not in vault.attachments:
                 files.remove(f)  # e.g. a symlink leaving the vault: the model never read it, nor do we
+        include_templates(files, config)
         tags_page = None
         if self.tags_enabled and any(n.tag_names for n in vault.published):
             tags_page = self.config.tags_page
@@ -154,7 +165,7 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
             return markdown
         page.meta.pop("tags", None)  # MkDocs' raw front matter (``tags: 2024``, an empty item) would break Material
         page.meta.update(page_meta(note))  # Material tags: the model's (front matter + inline #tags)
-        if "title" not in page.meta and note.stem.lower() not in ("index", "readme"):
+        if not isinstance(page.meta.get("title"), str) and note.stem.lower() not in ("index", "readme"):
             page.meta["title"] = note.title  # as Obsidian: the file name (or front-matter title), not the H1
         try:
             return transform(note, self.site, backlinks=self.config.backlinks)

@@ -187,7 +187,9 @@ class _Builder:
             else:
                 note.aliases.extend(clean)
         title = data.get("title")
-        if title is not None:
+        if isinstance(title, list):  # ``title: [My Title]``: a YAML list, as Obsidian's properties allow
+            title = ", ".join(str(x) for x in title if x is not None)
+        if title not in (None, ""):
             note.title = str(title)
 
     # -- walk
