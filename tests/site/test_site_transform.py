@@ -526,3 +526,10 @@ def test_hash_lines_as_commonmark(tmp_path, source: str, html_has: str) -> None:
     v = Vault.load(tmp_path, progress=False)
     html_out = markdown.Markdown().convert(transform(v.notes["n.md"], v, backlinks=False))
     assert html_has in html_out
+
+
+def test_broken_image_without_alt_shows_its_name(tmp_path) -> None:
+    (tmp_path / "n.md").write_text("- a\n\t![](缺失.png)\n", encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    out = transform(v.notes["n.md"], v, backlinks=False)
+    assert re.search(r'<span class="notedeck-broken" title="[^"]*">缺失.png</span>', out)

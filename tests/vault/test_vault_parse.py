@@ -222,3 +222,9 @@ def test_math_block_ids_and_pairing() -> None:
 def test_tag_characters_as_obsidian(text: str, tags: list[str]) -> None:
     note, _ = parse_note(Path("n.md"), "n.md", text + "\n")
     assert [t.name for t in note.tags] == tags
+
+
+def test_tab_indented_continuation_keeps_link_positions() -> None:
+    text = "- item\n\tsee [[other]] now, [web](https://x.org) ok\n- a\n\t![](missing.md)\n"
+    note, _ = parse_note(Path("n.md"), "n.md", text)
+    assert [text[l.span.start:l.span.end] for l in note.links] == ["[[other]]", "![](missing.md)"]

@@ -302,7 +302,9 @@ class _Renderer:
             return []
         label_start = sp.start + (2 if link.embed else 1)
         if not r.ok:
-            return [(sp.start, label_start, f'<span class="notedeck-broken" title="{html.escape(r.message)}">'),
+            if not src[label_start:mid].strip():  # ``![](missing.png)``: show what is missing
+                return [(sp.start, sp.end, _broken(posixpath.basename(link.target) or link.raw, r.message))]
+            return [(sp.start, label_start, f'<span class="notedeck-broken" title="{_attr(r.message)}">'),
                     (mid, sp.end, "</span>")]
         target = r.note
         if target is not None and target.private:
@@ -571,9 +573,14 @@ def _default_text(link: Link) -> str:
 _ATTR_ESCAPES = str.maketrans({c: f"&#{ord(c)};" for c in "$\\`*_[]~=|"})
 
 
+def _attr(value: str) -> str:
+    """``value`` as the text of an HTML attribute in the page's Markdown."""
+    return html.escape(value).translate(_ATTR_ESCAPES)
+
+
 def _broken(text: str, message: str) -> str:
     """Visibly broken text (not a link): what the link displays, the problem as a tooltip."""
-    return f'<span class="notedeck-broken" title="{html.escape(message).translate(_ATTR_ESCAPES)}">{md_text(text)}</span>'
+    return f'<span class="notedeck-broken" title="{_attr(message)}">{md_text(text)}</span>'
 
 
 def _drop_inside(edits: list[Edit], removed: list[tuple[int, int]]) -> list[Edit]:

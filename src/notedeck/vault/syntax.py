@@ -61,10 +61,16 @@ def _line_mapper(inline_src: str, tok_map: list[int] | None, text: str, line_sta
                 escaped = [i for i, ch in enumerate(cl) if ch == "|"]
             if col >= 0:
                 cursor[ln] = col + len(cl) + len(escaped)
+            else:
+                col = -len(src_line) - 1  # not found: guessed below
         else:
             hay = src_line.rstrip() if i == last else src_line
             col = hay.rfind(cl) if cl else len(hay)
-        if col < 0:
+            if col < 0 and cl.startswith(" "):  # a tab partly taken by the container became spaces:
+                text_part = cl.lstrip(" ")  # the line's text starts where the rest is found (col may be < 0)
+                k = hay.rfind(text_part)
+                col = k - (len(cl) - len(text_part)) if k >= 0 else -len(src_line) - 1
+        if col < -len(src_line):
             col = max(0, len(src_line) - len(cl))
         starts_c.append(off)
         starts_s.append(ls + col)
