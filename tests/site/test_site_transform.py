@@ -281,7 +281,8 @@ def test_nested_lists_are_reindented_for_python_markdown(tmp_path):
     src = "* 顶层\n  * 二级\n    * 三级 [[b]]\n      ```python\n      x = 1\n        y = 2\n      ```\n1. 一\n   - 子项\n\n- tab\n\t- 子项\n"
     out = render(tmp_path, {"a.md": src, "b.md": "b\n"})
     assert out == ("* 顶层\n    * 二级\n        * 三级 [b](b.md)\n            ```python\n            x = 1\n"
-                   "              y = 2\n            ```\n1. 一\n    - 子项\n\n- tab\n\t- 子项\n")
+                   "              y = 2\n            ```\n\n<!-- -->\n\n1. 一\n    - 子项\n\n\n<!-- -->\n\n- tab\n\t- 子项\n")
+    # (three lists, as CommonMark reads a change of marker: kept apart for Python-Markdown)
 
 
 def test_lists_inside_callouts_and_quotes_are_reindented_too(tmp_path):
@@ -533,3 +534,21 @@ def test_broken_image_without_alt_shows_its_name(tmp_path) -> None:
     v = Vault.load(tmp_path, progress=False)
     out = transform(v.notes["n.md"], v, backlinks=False)
     assert re.search(r'<span class="notedeck-broken" title="[^"]*">缺失.png</span>', out)
+
+
+@pytest.mark.parametrize(("source", "html_has"), [
+    ("- one\n\n  more\n- two\n", "<p>more</p>\n</li>\n<li>\n<p>two</p>"),  # a loose list keeps its items apart
+    ("- one\n- two\n", "<ul>\n<li>one</li>\n<li>two</li>\n</ul>"),  # a tight one stays tight, unchanged
+    ("1. step\n- note\n", "</ol>\n<!-- -->\n\n<ul>\n<li>note</li>"),  # another marker: another list
+    ("- a\n* b\n", "</ul>\n<!-- -->\n\n<ul>\n<li>b</li>"),
+    ("> [!note]\n> - a\n> 1. b\n", "</ul>\n<!-- -->\n<ol>\n<li>b</li>"),
+])
+def test_lists_split_and_joined_as_commonmark(tmp_path, source: str, html_has: str) -> None:
+    import markdown
+
+    (tmp_path / "n.md").write_text(source, encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    out = transform(v.notes["n.md"], v, backlinks=False)
+    assert html_has in markdown.Markdown(extensions=["admonition"]).convert(out)
+    if source == "- one\n- two\n":
+        assert out == source

@@ -12,6 +12,8 @@ import re
 
 from ..vault import Note
 
+BLOCK = "\x00block\x00"  # marks a multi-line replacement: its lines get the container's prefix
+
 Edit = tuple[int, int, str]
 
 
@@ -230,6 +232,14 @@ def separation_edits(note: Note, a: int, b: int) -> list[Edit]:
         elif t in ("bullet_list_open", "ordered_list_open"):
             if list_depths[-1] == 0 and tok.map:
                 blocks.add((tok.map[0], depth))
+                if i and note.tokens[i - 1].type in ("bullet_list_close", "ordered_list_close") and a - 1 <= tok.map[0] < b:
+                    # a list right after another (another marker): CommonMark starts a new one, Python-Markdown
+                    # would go on with the first unless something stands between them
+                    p = after_quotes(text, ls[tok.map[0]], line_end(tok.map[0]), depth)
+                    if p is not None:
+                        edits.append((p, p, BLOCK + "\n<!-- -->\n\n"))
+            if _loose(note.tokens, i):  # items after a blank line: Python-Markdown wants one before each item
+                starts.update(item.map[0] for item in _items(note.tokens, i)[1:] if item.map)
             list_depths[-1] += 1
         elif t in ("bullet_list_close", "ordered_list_close"):
             list_depths[-1] -= 1
@@ -362,6 +372,29 @@ def hash_edits(note: Note, a: int, b: int) -> list[Edit]:
                 if q > p and q < end and text[q] not in " \t" and p not in tags:
                     edits.append((p, p, "\\"))
     return edits
+
+
+def _items(tokens: list, open_index: int) -> list:
+    """The ``list_item_open`` tokens of the list opened at ``open_index``."""
+    level = tokens[open_index].level + 1
+    out = []
+    for tok in tokens[open_index + 1:]:
+        if tok.level < level:
+            break
+        if tok.level == level and tok.type == "list_item_open":
+            out.append(tok)
+    return out
+
+
+def _loose(tokens: list, open_index: int) -> bool:
+    """markdown-it's verdict on the list opened at ``open_index``: its paragraphs show (a loose list)."""
+    level = tokens[open_index].level + 2
+    for tok in tokens[open_index + 1:]:
+        if tok.level < level - 1:
+            return False
+        if tok.level == level and tok.type == "paragraph_open":
+            return not tok.hidden
+    return False
 
 
 def plain_prefix(note: Note, line0: int, depth: int) -> bool:

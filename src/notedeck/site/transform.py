@@ -26,7 +26,7 @@ from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 from ..vault import Link, Note, Vault, media_kind, slugify
-from .blocks import (Edit, fence_edits, hash_edits, html_block_edits, list_edits, list_items, quote_spans,
+from .blocks import (BLOCK, Edit, fence_edits, hash_edits, html_block_edits, list_edits, list_items, quote_spans,
                      separation_edits, task_edits)
 
 #: Obsidian callout type (and alias) → Material admonition type.
@@ -49,7 +49,6 @@ CALLOUT_TYPES: dict[str, str] = {
 MAX_EMBED_DEPTH = 8
 #: Python-Markdown footnotes' default ``PLACE_MARKER``: the footnotes go there, before the backlinks.
 FOOTNOTES_MARKER = "///Footnotes Go Here///"
-BLOCK = "\x00block\x00"  # marks a multi-line replacement: its lines get the container's prefix
 _MD_SPECIAL = str.maketrans({**{c: "\\" + c for c in "\\`*_[]"}, "<": "&lt;"})
 
 
