@@ -110,3 +110,10 @@ def test_path_link_prefers_vault_path_then_the_notes_folder(tmp_path: Path) -> N
     assert (own.status, own.rel) == ("ok", "日记/3月6日/attachments/图.png")
     from_root = v.index.resolve("a/b", v.notes["x/use.md"])  # the exact vault path wins over x/a/b.md
     assert (from_root.status, from_root.rel) == ("ok", "a/b.md")
+
+
+def test_markdown_link_diagnostic_names_the_decoded_target(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("[念奴娇](%E5%BF%B5%E5%A5%B4%E5%A8%87.md) [x](my%20note.md)\n", encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    assert [d.message for d in v.diagnostics] == ["念奴娇.md matches no note or file in the vault",
+                                                  "my note.md matches no note or file in the vault"]

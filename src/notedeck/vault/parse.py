@@ -341,7 +341,7 @@ class _Builder:
             block = frag[1:]
         elif frag:
             headings = tuple(p for p in frag.split("#") if p)
-        link = Link(path, headings, block, None, image, "markdown", raw=href, span=self.span(tok.meta, line))
+        link = Link(path, headings, block, None, image, "markdown", raw=unquote(href), span=self.span(tok.meta, line))
         if image:
             link.alias, link.width, link.height = _alt_and_size(_plain(tok.children))
         else:
