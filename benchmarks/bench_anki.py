@@ -8,7 +8,7 @@ separately and not part of the ratio. Target: ratio ≤ 1.5.
 
 The ratio is the strict one: genanki is handed our precomputed GUIDs, so it does less than a plain genanki
 script would. A reference row shows genanki as such a script uses it (``genanki.Note(model, fields)``, whose
-default GUID hashes the fields, slowly) — the ratio against that one is the reference row's inverse share.
+default GUID hashes the fields, slowly); the last line gives our ratio against that one too.
 
     python benchmarks/bench_anki.py [--notes 2000] [--cards 10] [--repeat 3]
 """
@@ -108,7 +108,8 @@ def main() -> None:
         print(f"{'notedeck anki emitter':<34} {ours_cpu:>7.2f} {ratio:>6.2f} {ours_wall:>7.2f} {wall_ratio:>6.2f}")
         print(f"{'(ref.) genanki, its default GUIDs':<34} {plain_cpu:>7.2f} {plain_cpu / raw_cpu:>6.2f}")
         print(f"\nCPU-time ratio {ratio:.2f}, wall-time ratio {wall_ratio:.2f} (target ≤ 1.5): "
-              f"{'OK' if ratio <= 1.5 else 'ABOVE TARGET'} on CPU time")
+              f"{'OK' if ratio <= 1.5 else 'ABOVE TARGET'} on CPU time; "
+              f"against genanki with its default GUIDs: {ours_cpu / plain_cpu:.2f}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     sys.exit(0)
