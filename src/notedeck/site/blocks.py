@@ -91,7 +91,7 @@ def list_items(note: Note) -> list[tuple[int, int, int, int, int, int]]:
             if not tok.map:
                 continue
             start = ls[tok.map[0]]
-            end = (ls[tok.map[0] + 1] - 1) if tok.map[0] + 1 < len(ls) else len(text)
+            end = note.line_end(tok.map[0])
             p = after_quotes(text, start, end, quotes)
             if p is None:
                 continue
@@ -138,7 +138,7 @@ def list_edits(note: Note, a: int, b: int) -> list[Edit]:
     edits: list[Edit] = []
     for ln, it in innermost.items():
         start = ls[ln]
-        end = (ls[ln + 1] - 1) if ln + 1 < len(ls) else len(text)
+        end = note.line_end(ln)
         if not text[start:end].strip():
             continue
         if ln == it[0]:  # the item's marker line
@@ -176,7 +176,7 @@ def fence_edits(note: Note, a: int, b: int) -> list[Edit]:
         def inner(ln: int) -> tuple[int, int] | None:
             """Where the line's text starts inside the container, and the end of the line."""
             start = ls[ln]
-            end = (ls[ln + 1] - 1) if ln + 1 < len(ls) else len(text)
+            end = note.line_end(ln)
             p = after_quotes(text, start, end, depth)
             p = columns(text, p, end, content_col) if (p is not None and content_col) else p
             return None if p is None else (p, end)
@@ -218,8 +218,6 @@ def separation_edits(note: Note, a: int, b: int) -> list[Edit]:
     in_items: set[tuple[int, int]] = set()  # before is in a list item at that depth (a nested list, a fence in it)
     edits: list[Edit] = []
 
-    def line_end(ln: int) -> int:
-        return (ls[ln + 1] - 1) if ln + 1 < nlines else len(text)
 
     list_depths = [0]  # open lists, per quote level
     quotes = quote_spans(note)
@@ -235,7 +233,7 @@ def separation_edits(note: Note, a: int, b: int) -> list[Edit]:
                 if i and note.tokens[i - 1].type in ("bullet_list_close", "ordered_list_close") and a - 1 <= tok.map[0] < b:
                     # a list right after another (another marker): CommonMark starts a new one, Python-Markdown
                     # would go on with the first unless something stands between them
-                    p = after_quotes(text, ls[tok.map[0]], line_end(tok.map[0]), depth)
+                    p = after_quotes(text, ls[tok.map[0]], note.line_end(tok.map[0]), depth)
                     if p is not None:
                         edits.append((p, p, BLOCK + "\n<!-- -->\n\n"))
             if _loose(note.tokens, i):  # items after a blank line: Python-Markdown wants one before each item
@@ -256,18 +254,18 @@ def separation_edits(note: Note, a: int, b: int) -> list[Edit]:
         if t == "list_item_open" and tok.map and note.tokens[i + 1].type == "list_item_close":
             ln = tok.map[0]
             if a - 1 <= ln < b:
-                end = line_end(ln)
+                end = note.line_end(ln)
                 edits.append((end, end, " <span></span>" if text[end - 1:end] in ("-", "*", "+", ".", ")") else "<span></span>"))
     for s in note.math:
         first, after = s.line - 1, note.line_of(s.end - 1)
         starts.update((first, after))
         for k in range(max(first + 1, a - 1), min(after - 1, b)):  # blank lines inside: arithmatex ends there
-            if not text[ls[k]:line_end(k)].replace(">", "").strip():
-                edits.append((ls[k] - 1, line_end(k), ""))
+            if not text[ls[k]:note.line_end(k)].replace(">", "").strip():
+                edits.append((ls[k] - 1, note.line_end(k), ""))
     for s in note.display_math:
         first, last = s.line - 1, note.line_of(s.end) - 1
         head = text[ls[first]:s.start].replace(">", "").strip()
-        tail = text[s.end:line_end(last)].strip()
+        tail = text[s.end:note.line_end(last)].strip()
         if not head and not tail:  # lines of their own: a display block
             starts.update((first, last + 1))
         else:
@@ -275,15 +273,15 @@ def separation_edits(note: Note, a: int, b: int) -> list[Edit]:
     starts.update(ln for ln, depth in blocks if (ln - 1, depth) not in in_items)
     for ln in starts:
         if not (a - 1 < ln < min(b, nlines)) or ln - 1 in single \
-                or not text[ls[ln - 1]:line_end(ln - 1)].replace(">", "").strip():
+                or not text[ls[ln - 1]:note.line_end(ln - 1)].replace(">", "").strip():
             continue  # the line before is blank, a heading or a callout's title already (or out of range)
-        if not text[ls[ln]:line_end(ln)].replace(">", "").strip():
+        if not text[ls[ln]:note.line_end(ln)].replace(">", "").strip():
             continue
         levels = [q for q in quotes if q[0] <= ln - 1 and ln < q[1]]  # the quotes around both lines
         if all(q[3] is not None for q in levels):  # none, or callouts only (indented blocks): a bare blank line
             edits.append((ls[ln], ls[ln], "\n"))
         elif all(q[3] is None for q in levels):  # plain quotes: a blank line that keeps their markers
-            p = after_quotes(text, ls[ln], line_end(ln), len(levels))
+            p = after_quotes(text, ls[ln], note.line_end(ln), len(levels))
             if p is not None:
                 edits.append((ls[ln], ls[ln], text[ls[ln]:p].rstrip() + "\n"))
     return edits
@@ -300,7 +298,7 @@ def task_edits(note: Note, a: int, b: int) -> list[Edit]:
     for first, _, _, _, _, quotes in list_items(note):
         if not (a - 1 <= first < b):
             continue
-        end = (ls[first + 1] - 1) if first + 1 < len(ls) else len(text)
+        end = note.line_end(first)
         p = after_quotes(text, ls[first], end, quotes)
         m = _TASK.match(text, p, end) if p is not None else None
         if m:
@@ -344,8 +342,6 @@ def hash_edits(note: Note, a: int, b: int) -> list[Edit]:
     item_lines = {it[0] for it in list_items(note)}
     edits: list[Edit] = []
 
-    def line_end(ln: int) -> int:
-        return (ls[ln + 1] - 1) if ln + 1 < len(ls) else len(text)
 
     depth = 0
     for tok in note.tokens:
@@ -355,12 +351,13 @@ def hash_edits(note: Note, a: int, b: int) -> list[Edit]:
             depth -= 1
         elif tok.type == "heading_open" and tok.map and tok.markup.startswith("#") and depth == 0:
             start = ls[tok.map[0]]
-            indent = len(text[start:line_end(tok.map[0])]) - len(text[start:line_end(tok.map[0])].lstrip(" "))
+            line = text[start:note.line_end(tok.map[0])]
+            indent = len(line) - len(line.lstrip(" "))
             if 0 < indent < 4 and a - 1 <= tok.map[0] < b:
                 edits.append((start, start + indent, ""))
         elif tok.type == "paragraph_open" and tok.map:
             for ln in range(max(tok.map[0], a - 1), min(tok.map[1], b)):
-                p, end = ls[ln], line_end(ln)
+                p, end = ls[ln], note.line_end(ln)
                 while p < end and text[p] in " \t>":
                     p += 1
                 if ln in item_lines:

@@ -448,7 +448,7 @@ class _Renderer:
                 continue
             levels.sort(key=lambda q: q[2])
             start = ls[ln - 1]
-            end = (ls[ln] - 1) if ln < len(ls) else len(text)
+            end = note.line_end(ln - 1)
             if any(s <= start < e for s, e in removed):
                 continue
             pos = start

@@ -188,6 +188,11 @@ class Note:
 
         return bisect_right(self.line_starts, offset)
 
+    def line_end(self, line0: int) -> int:
+        """Offset where the 0-based line ``line0`` ends (its newline, or the end of the text)."""
+        ls = self.line_starts
+        return ls[line0 + 1] - 1 if line0 + 1 < len(ls) else len(self.text)
+
     def lines(self, start: int, end: int) -> str:
         """Source text of lines ``start``..``end`` (1-based, inclusive)."""
         ls = self.line_starts
