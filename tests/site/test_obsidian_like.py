@@ -12,11 +12,8 @@ turn into failures (and must be un-marked) the moment the engine is fixed.
 
 from __future__ import annotations
 
-import html
 import re
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -24,8 +21,9 @@ from click.testing import CliRunner
 from notedeck.cli import main
 from notedeck.config import load_config
 from notedeck.site.emit import emit
-from notedeck.site.linkcheck import LEFTOVERS, check_site
+from notedeck.site.linkcheck import check_site
 from notedeck.vault import Diagnostics, Vault
+from sitepages import article, land, leftovers
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "obsidian-like"
@@ -101,34 +99,6 @@ def test_raw_html_paths_to_vault_files_resolve(built):
     assert [p for p in check_site(site) if p.startswith(HTML_PATHS_PAGE)] == []
 
 
-def _body(page: Path) -> str:
-    text = page.read_text(encoding="utf-8")
-    return text.split('class="md-content"', 1)[1].split("notedeck-backlinks", 1)[0]
-
-
-def land(site: Path, page: str, link_text: str) -> list[tuple[str, str, str]]:
-    """Where each link shown as ``link_text`` on ``page`` lands: (page dir, element tag, its text)."""
-    path = site / page / "index.html"
-    hits = []
-    for m in re.finditer(r'<a [^>]*href="([^"]*)"[^>]*>(.*?)</a>', _body(path), re.S):
-        if html.unescape(re.sub("<[^>]+>", "", m[2])).strip() != link_text:
-            continue
-        url = urlsplit(html.unescape(m[1]))
-        target = (path.parent / unquote(url.path)).resolve() if url.path else path
-        if target.is_dir():
-            target = target / "index.html"
-        frag = unquote(url.fragment)
-        tag = text = ""
-        if frag:
-            el = re.search(r'<(h[1-6]|span)[^>]*\bid="%s"[^>]*>(.*?)</\1>' % re.escape(html.escape(frag, quote=True)),
-                           target.read_text(encoding="utf-8"), re.S)
-            assert el, f"{page}: {link_text!r} → no element with id {frag!r}"
-            tag, text = el[1], html.unescape(re.sub("<[^>]+>", "", el[2])).replace("¶", "").strip()
-        hits.append((target.parent.relative_to(site).as_posix(), tag, text))
-    assert hits, f"no link {link_text!r} on {page}"
-    return hits
-
-
 @pytest.mark.parametrize("page, link_text, expected", [
     # nested heading path picks the third of three "### Advanced" headings
     ("User interface/Settings", "this one", ("User interface/Settings", "h3", "Advanced")),
@@ -192,42 +162,6 @@ def test_heading_link_prefers_the_heading_named_over_an_earlier_slug_twin(built)
 
 # -- leftover Obsidian syntax --------------------------------------------------------------------------
 
-class _Text(HTMLParser):
-    """Text outside code, pre, script, style and MathJax source (class ``arithmatex``)."""
-
-    SKIP = {"code", "pre", "script", "style", "kbd", "samp", "textarea"}
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[bool] = []
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.VOID:
-            return
-        skip = tag in self.SKIP or "arithmatex" in (dict(attrs).get("class") or "").split()
-        self.stack.append((self.stack[-1] if self.stack else False) or skip)
-
-    def handle_endtag(self, tag):
-        if tag not in self.VOID and self.stack:
-            self.stack.pop()
-
-    def handle_data(self, data):
-        if not (self.stack and self.stack[-1]):
-            self.parts.append(data)
-
-
-def leftovers(page: Path) -> list[str]:
-    p = _Text()
-    p.feed(page.read_text(encoding="utf-8"))
-    text = "".join(p.parts)
-    for literal in ESCAPED_BRACKETS:
-        text = text.replace(literal, "")
-    return [f"{token!r}: …{text[max(0, m.start() - 40):m.end() + 40]!r}…"
-            for token in LEFTOVERS for m in re.finditer(re.escape(token), text)]
-
-
 KNOWN_LEFTOVERS = {
 }
 
@@ -242,7 +176,7 @@ def _pages() -> list:
 def test_no_obsidian_syntax_left_outside_code(built, page):
     site, _ = built
     assert (site / page).is_file(), page
-    assert leftovers(site / page) == []
+    assert leftovers(site / page, ESCAPED_BRACKETS) == []
 
 
 def test_math_and_code_are_left_exactly_as_written(built):
@@ -269,23 +203,23 @@ def test_attachments_in_nested_folders_are_published(built):
 
 def test_embeds_render_media_and_transclude_notes(built):
     site, _ = built
-    embed = _body(site / "Linking notes and files/Embed files/index.html")
+    embed = article(site / "Linking notes and files/Embed files/index.html")
     assert "<audio" in embed and "<video" in embed and embed.count("<iframe") >= 3
     assert 'width="100"' in embed and 'height="145"' in embed
     assert "Block identifiers can only consist of letters" in embed  # ![[Internal links#^b15695]]
     assert "list item 2" in embed.split("Then:", 1)[1]  # ![[Embed files#^my-list-id]]
-    media = _body(site / "Obsidian Publish/Media files/index.html")
+    media = article(site / "Obsidian Publish/Media files/index.html")
     assert "up to 50mb" in media  # block embed
     assert "Tools for optimizing images" in media and "Aim for 65-75%" in media  # section embed with a callout
-    props = _body(site / "Editing and formatting/Properties/index.html")
+    props = article(site / "Editing and formatting/Properties/index.html")
     assert "A date property links to the daily note" in props and 'id="json-properties"' in props
-    style = _body(site / "Contributing/Style guide/index.html")
+    style = article(site / "Contributing/Style guide/index.html")
     assert style.count("lucide-cog.svg") >= 3 and 'width="300"' in style
 
 
 def test_callouts_of_every_type_become_admonitions(built):
     site, _ = built
-    body = _body(site / "Editing and formatting/Callouts/index.html")
+    body = article(site / "Editing and formatting/Callouts/index.html")
     for kind in ("info", "tip", "warning", "question", "todo", "example", "note", "abstract", "success",
                  "failure", "danger", "bug", "quote"):
         assert f'class="admonition {kind}' in body or f'<details class="{kind}' in body, kind
@@ -295,26 +229,26 @@ def test_callouts_of_every_type_become_admonitions(built):
 
 def test_markdown_image_size_in_alt_text(built):
     site, _ = built
-    embed = _body(site / "Linking notes and files/Embed files/index.html")
+    embed = article(site / "Linking notes and files/Embed files/index.html")
     assert '<img alt="250"' not in embed and 'alt="Engelbart|60"' not in embed
     assert 'width="250"' in embed and 'width="60"' in embed
 
 
 def test_youtube_image_syntax_embeds_the_video(built):
     site, _ = built
-    page = _body(site / "Editing and formatting/Embed web pages/index.html")
+    page = article(site / "Editing and formatting/Embed web pages/index.html")
     assert '<img alt="" src="https://www.youtube.com' not in page and "youtube.com/embed/" in page
 
 
 def test_pdf_link_keeps_its_page(built):
     site, _ = built
-    media = _body(site / "Obsidian Publish/Media files/index.html")
+    media = article(site / "Obsidian Publish/Media files/index.html")
     assert "Document.pdf#page=2" in media
 
 
 def test_inline_footnote_is_a_footnote(built):
     site, _ = built
-    basic = _body(site / "Editing and formatting/Basic formatting syntax/index.html")
+    basic = article(site / "Editing and formatting/Basic formatting syntax/index.html")
     assert "^[" not in basic and "This is an inline footnote with a" in basic.split('class="footnote"', 1)[1]
 
 

@@ -42,15 +42,15 @@ import json
 import re
 import shutil
 import traceback
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner
 
 from notedeck.cli import main
-from notedeck.site.linkcheck import LEFTOVERS, check_site
+from notedeck.site.linkcheck import check_site
+from sitepages import VisibleText, article, land, leftovers
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "personal-like"
@@ -168,34 +168,6 @@ def test_every_internal_link_and_anchor_resolves(site):
     assert [p for p in check_site(site) if " leftover " not in p] == []
 
 
-def _body(page: Path) -> str:
-    text = page.read_text(encoding="utf-8")
-    return text.split('class="md-content"', 1)[1].split("notedeck-backlinks", 1)[0]
-
-
-def land(site: Path, page: str, link_text: str) -> list[tuple[str, str, str]]:
-    """Where each link shown as ``link_text`` on ``page`` lands: (page dir, element tag, its text)."""
-    path = site / page / "index.html"
-    hits = []
-    for m in re.finditer(r'<a [^>]*href="([^"]*)"[^>]*>(.*?)</a>', _body(path), re.S):
-        if html.unescape(re.sub("<[^>]+>", "", m[2])).strip() != link_text:
-            continue
-        url = urlsplit(html.unescape(m[1]))
-        target = (path.parent / unquote(url.path)).resolve() if url.path else path
-        if target.is_dir():
-            target = target / "index.html"
-        frag = unquote(url.fragment)
-        tag = text = ""
-        if frag:
-            el = re.search(r'<(h[1-6]|span)[^>]*\bid="%s"[^>]*>(.*?)</\1>' % re.escape(html.escape(frag, quote=True)),
-                           target.read_text(encoding="utf-8"), re.S)
-            assert el, f"{page}: {link_text!r} → no element with id {frag!r}"
-            tag, text = el[1], html.unescape(re.sub("<[^>]+>", "", el[2])).replace("¶", "").strip()
-        hits.append((target.parent.relative_to(site.resolve()).as_posix(), tag, text))
-    assert hits, f"no link {link_text!r} on {page}"
-    return hits
-
-
 SET = "02 Notes/集合论"
 FIRST = (SET, "h2", "一、为什么要讨论“大小”问题？")
 DIAGONAL = (SET, "h2", "四、Step 1: 对角线 (diagonal)?")
@@ -240,7 +212,7 @@ def test_links_land_on_the_named_target(site, page, link_text, expected):
 
 def test_relative_attachment_embed_shows_the_notes_own_file(site):
     for page in ("01 Daily/2024-03-05/读书会", "01 Daily/2024-03-06/自我探索"):
-        srcs = re.findall(r'<img [^>]*src="([^"]*)"', _body(site / page / "index.html"))
+        srcs = re.findall(r'<img [^>]*src="([^"]*)"', article(site / page / "index.html"))
         assert [unquote(s) for s in srcs] == ["../attachments/OIP.jpg"], page
 
 
@@ -251,42 +223,6 @@ def test_folder_note_and_readme_in_that_folder_both_have_pages(site):
 
 
 # -- leftover Obsidian syntax --------------------------------------------------------------------------
-
-class _Text(HTMLParser):
-    """Text outside code, pre, script, style and MathJax source (class ``arithmatex``)."""
-
-    SKIP = {"code", "pre", "script", "style", "kbd", "samp", "textarea"}
-    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[bool] = []
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.VOID:
-            return
-        skip = tag in self.SKIP or "arithmatex" in (dict(attrs).get("class") or "").split()
-        self.stack.append((self.stack[-1] if self.stack else False) or skip)
-
-    def handle_endtag(self, tag):
-        if tag not in self.VOID and self.stack:
-            self.stack.pop()
-
-    def handle_data(self, data):
-        if not (self.stack and self.stack[-1]):
-            self.parts.append(data)
-
-
-def leftovers(site: Path, page: str) -> list[str]:
-    p = _Text()
-    p.feed((site / page).read_text(encoding="utf-8"))
-    text = "".join(p.parts)
-    for literal in ESCAPED_BRACKETS.get(page, ()):
-        text = text.replace(literal, "")
-    return [f"{token!r}: …{text[max(0, m.start() - 40):m.end() + 40]!r}…"
-            for token in LEFTOVERS for m in re.finditer(re.escape(token), text)]
-
 
 KNOWN_LEFTOVERS = {
 }
@@ -303,26 +239,26 @@ def _pages() -> list:
 @pytest.mark.parametrize("page", _pages())
 def test_no_obsidian_syntax_left_outside_code(site, page):
     assert (site / page).is_file(), page
-    assert leftovers(site, page) == []
+    assert leftovers(site / page, ESCAPED_BRACKETS.get(page, ())) == []
 
 
 # -- plugin notes, front matter, encodings -------------------------------------------------------------
 
 def test_plugin_blocks_stay_code_and_plugin_data_is_hidden(site):
-    reading = _body(site / "04 Plugins/读书清单/index.html")
+    reading = article(site / "04 Plugins/读书清单/index.html")
     assert "TABLE 作者, 评分 FROM #读书" in html.unescape(reading)
     assert 'format("%%%%")' in html.unescape(reading) and 'format("%%")' in html.unescape(reading)
     assert "<code>= this.progress</code>" in reading
-    board = _body(site / "04 Plugins/看板/index.html")
+    board = article(site / "04 Plugins/看板/index.html")
     assert "kanban-plugin" not in board and "lane-width" not in board  # %% kanban:settings … %% removed
     drawing = (FIXTURE / "04 Plugins/Drawing 2024-03-05 10.11.12.excalidraw.md").read_text(encoding="utf-8")
     blob_line = drawing.split("```compressed-json\n", 1)[1].splitlines()[0]
-    page = _body(site / "04 Plugins/Drawing 2024-03-05 10.11.12.excalidraw/index.html")
+    page = article(site / "04 Plugins/Drawing 2024-03-05 10.11.12.excalidraw/index.html")
     assert blob_line not in page and "compressed-json" not in page and 'id="^EKbpggNK"' in page
 
 
 def test_comments_hide_their_links_and_code(site):
-    body = _body(site / "02 Notes/集合论/index.html")
+    body = article(site / "02 Notes/集合论/index.html")
     assert "不存在的草稿" not in body and "hidden = " not in body and "还没写" not in body
 
 
@@ -335,9 +271,9 @@ def test_attachments_published_and_hidden_folders_not(site):
 
 
 def test_crlf_bom_note_and_front_matter_shapes(site):
-    day = _body(site / "01 Daily/2024-03-06/index.html")
+    day = article(site / "01 Daily/2024-03-06/index.html")
     assert "\ufeff" not in day and "\r" not in day and 'id="2024-03-06"' in day
-    fm = _body(site / "05 Links/Front matter/index.html")
+    fm = article(site / "05 Links/Front matter/index.html")
     assert "Date Created" not in fm and "ratio" not in fm  # front matter is metadata, not text
     tags = (site / "tags" / "index.html").read_text(encoding="utf-8")
     for tag in ("daily", "日记三月", "数学集合论", "笔记", "typenote", "topicdev", "excalidraw", "urgent"):
@@ -346,44 +282,44 @@ def test_crlf_bom_note_and_front_matter_shapes(site):
 
 
 def test_templates_render_their_placeholders_as_text(site):
-    daily = html.unescape(_body(site / "03 Templates/Daily template/index.html"))
+    daily = html.unescape(article(site / "03 Templates/Daily template/index.html"))
     assert "{{title}}" in daily and "创建于 {{date}} {{time}}" in daily
-    tp = html.unescape(_body(site / "03 Templates/Templater note/index.html"))
+    tp = html.unescape(article(site / "03 Templates/Templater note/index.html"))
     assert "<% tp.file.title %>" in tp and 'class="notedeck-broken"' in tp
 
 
 def test_display_math_without_blank_lines_is_math(site):
-    body = _body(site / "02 Notes/矩阵/index.html")
+    body = article(site / "02 Notes/矩阵/index.html")
     math = " ".join(re.findall(r'class="arithmatex">(.*?)</(?:div|span)>', body, re.S))
     for tex in ("M = [[1,2],[3,4]]", r"\lVert v \rVert", "x^n = [[1]]"):
         assert tex in html.unescape(math), tex
-    p = _Text()
+    p = VisibleText()
     p.feed(body)
     assert "$" not in "".join(p.parts).replace("$M$", "")
 
 
 def test_markdown_inside_html_blocks_is_rendered(site):
-    body = _body(site / "04 Plugins/HTML/index.html")
-    p = _Text()
+    body = article(site / "04 Plugins/HTML/index.html")
+    p = VisibleText()
     p.feed(body)
     assert "](" not in "".join(p.parts)
     assert re.search(r'<details>.*<a href="[^"]*%E9%9B%86%E5%90%88%E8%AE%BA/#二自然数标准尺子">', body, re.S)
 
 
 def test_list_ending_with_an_empty_bullet_stays_a_list(site):
-    body = _body(site / "04 Plugins/Callouts/index.html")
+    body = article(site / "04 Plugins/Callouts/index.html")
     assert not re.search(r"<h2[^>]*>- ", body)
 
 
 def test_list_right_after_a_paragraph_line_is_a_list(site):
-    board = _body(site / "04 Plugins/看板/index.html")
+    board = article(site / "04 Plugins/看板/index.html")
     assert re.search(r'<li class="task-list-item">(?:(?!</li>).)*画 <a ', board, re.S)
-    day = _body(site / "01 Daily/2024-03-05/index.html")
+    day = article(site / "01 Daily/2024-03-05/index.html")
     assert re.search(r"<li>起床:: 07:10</li>", day)
 
 
 def test_embed_size_is_not_a_title(site):
-    home = _body(site / "🏠 Home/index.html")
+    home = article(site / "🏠 Home/index.html")
     assert not re.search(r'class="admonition-title"><a [^>]*>400</a>', home)
 
 
