@@ -168,12 +168,15 @@ def _unclosed_comment(state: StateInline, silent: bool) -> bool:
         token.content = state.src[state.pos + 2:state.posMax]
         token.markup = "%%"
         token.meta["unclosed_at"] = at
+        state.env["_notedeck_unclosed"] = True
     state.pos = state.posMax
     return True
 
 
 def _hide_rest(state: StateCore) -> None:
     """After a paragraph holding an unclosed ``%%``: a block comment from it to the end of the note."""
+    if not state.env.pop("_notedeck_unclosed", False):
+        return
     tokens = state.tokens
     for i, tok in enumerate(tokens):
         if tok.type != "inline" or not tok.children or not tok.map:
@@ -328,12 +331,10 @@ def _math_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -
     """``$$`` … ``$$`` display math as Obsidian reads it: it may follow a text line directly, hold blank lines,
     and its closing line may carry a block id (``$$ ^eq``, kept in ``meta["block_id"]``). A ``$$`` that
     closes one opened inside the paragraph above (``Energy: $$`` / ``E=mc^2`` / ``$$``) is not an opener."""
-    if state.sCount[startLine] - state.blkIndent >= 4:
-        return False
     start = state.bMarks[startLine] + state.tShift[startLine]
-    first = state.src[start:state.eMarks[startLine]]
-    if not first.startswith("$$"):
+    if not state.src.startswith("$$", start) or state.sCount[startLine] - state.blkIndent >= 4:
         return False
+    first = state.src[start:state.eMarks[startLine]]
     if state.parentType == "paragraph" and _open_display_math_above(state, startLine):
         return False
     m = _MATH_CLOSE.search(first, 2)
