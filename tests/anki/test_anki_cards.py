@@ -149,3 +149,27 @@ def test_cards_in_callouts_lists_after_code_and_block_ids(tmp_path):
         ("n.md:22", "问题 A", "答案 A", "问题 a"),
         ("n.md:23", "问题 B", "答案 B", "both"),  # ^id at the end of a paragraph: its last card
     ]
+
+
+def test_multiline_question_holding_a_list_and_cards_told_apart_by_images(tmp_path):
+    """As the Spaced Repetition plugin reads them: the question is every line above ``?`` (markdown-it reads
+    the ``?`` as part of the list's last item), and two questions differing by an image's URL are two cards."""
+    from notedeck.anki.deck import fields_of
+    from notedeck.anki.render import RenderContext
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "n.md").write_text(
+        "#flashcards\n\n哪个阶段：\n- 设计数据\n- 编写代码\n?\n第二阶段\n\n1. 一\n2. 二\n?\n数字\n\n"
+        "化简：\n![](https://example.com/one.png)\n?\nX\n\n化简：\n![](https://example.com/two.png)\n?\nY\n",
+        encoding="utf-8")
+    v = Vault.load(vault)
+    result = extract(v, "D")
+    assert result.diagnostics == []
+    cards = result.cards
+    assert [(c.line, c.front_text, c.back_text) for c in cards] == [
+        (3, "哪个阶段：\n设计数据\n编写代码", "第二阶段"), (9, "一\n二", "数字"),
+        (14, "化简：\n![](https://example.com/one.png)", "X"), (19, "化简：\n![](https://example.com/two.png)", "Y")]
+    front = fields_of(cards[0], RenderContext(v))[0]
+    assert front.count("<li>") == 2 and "?" not in front and "第二阶段" not in front and "<p>哪个阶段：</p>" in front
+    assert "<ol>" in fields_of(cards[1], RenderContext(v))[0]

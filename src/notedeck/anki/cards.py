@@ -185,7 +185,7 @@ def plain(children: list[Token], markers: bool = False) -> str:
         elif tt == "embed":
             out.append(f"![[{t.content}]]")
         elif tt == "image":
-            out.append(f"![{plain(t.children or [])}]")
+            out.append(f"![{plain(t.children or [])}]({t.attrGet('src') or ''})")
         elif tt == "tag":
             out.append("#" + t.content)
         elif tt == "cloze_open" and markers:
@@ -608,6 +608,24 @@ class _NoteCards:
     def block_tokens(self, blocks: list[_Block]) -> list[Token]:
         return [t for b in blocks for t in self.tokens[b.start:b.end + 1]]
 
+    def list_question(self, i: int, q_lines: list[list[Token]]) -> tuple[list[Part], int] | None:
+        """The question of a multi-line card whose ``?`` line markdown-it read as a lazy continuation of a
+        list's last item: the blocks above the list, the list, its last item cut before the ``?``."""
+        tokens = self.tokens
+        if i < 1 or tokens[i - 1].type != "list_item_open" or i + 3 >= len(tokens) \
+                or tokens[i + 3].type != "list_item_close":
+            return None
+        level = tokens[i - 1].level - 1  # the list's
+        start = next((j for j in range(i - 2, -1, -1) if tokens[j].level == level and tokens[j].nesting == 1), None)
+        close = i + 4
+        if start is None or close >= len(tokens) or tokens[close].level != level or tokens[close].nesting != -1:
+            return None  # not the list's last item
+        cut = tokens[i + 1].copy(children=_join(q_lines))
+        above = self.preceding(start) if start in self._parent else []
+        listed = [*tokens[start:i + 1], cut, *tokens[i + 2:close + 1]]
+        first = (above[0].first if above else tokens[start].map[0]) + 1 if tokens[start].map else 1
+        return [("blocks", self.block_tokens(above) + listed)], first
+
     # -- the walk
     def run(self) -> Extraction:
         tokens = self.tokens
@@ -697,7 +715,10 @@ class _NoteCards:
             a_lines = lines[k + 1:]
             front: list[Part] = [("inline", _join(q_lines))] if q_lines else []
             q_line = first_line + start
-            if not q_lines:
+            in_list = self.list_question(i, q_lines) if q_lines and not skip_first else None
+            if in_list is not None:  # ``- a`` / ``- b`` / ``?``: the "?" ended the list's last item (lazily)
+                front, q_line = in_list
+            elif not q_lines:
                 above = self.preceding(i)
                 if above:
                     front = [("blocks", self.block_tokens(above))]
