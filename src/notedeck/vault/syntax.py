@@ -239,10 +239,13 @@ def _tag(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _with_span(rule, types: tuple[str, ...] = ("link_open", "image")):
-    """Wrap another plugin's inline rule to record where its token (of one of ``types``) sits in the file."""
+def _with_span(rule, first: str, types: tuple[str, ...] = ("link_open", "image")):
+    """Wrap another plugin's inline rule (which only matches at a ``first`` character) to record where its
+    token (of one of ``types``) sits in the file."""
 
     def wrapped(state: StateInline, silent: bool) -> bool:
+        if state.src[state.pos] != first:
+            return False
         start, n = state.pos, len(state.tokens)
         ok = rule(state, silent)
         if ok and not silent:
@@ -311,6 +314,8 @@ def _comment_block(state: StateBlock, startLine: int, endLine: int, silent: bool
 def _footnote_inline(state: StateInline, silent: bool) -> bool:
     """mdit-py-plugins' ``^[inline footnote]``, whose text is parsed on its own: positions inside it
     are shifted by where that text starts, so links and tags in a footnote keep their file offsets."""
+    if not state.src.startswith("^[", state.pos):
+        return False
     mapper = state.env.get(POS_KEY)
     start = state.pos
     if mapper is not None and not silent:
@@ -385,8 +390,8 @@ def obsidian_plugin(md: MarkdownIt) -> None:
     md.block.ruler.before("fence", "obsidian_comment", _comment_block, {"alt": ["paragraph", "blockquote", "list"]})
     md.inline.ruler.before("link", "wikilink", _wikilink(False))
     md.inline.ruler.before("image", "embed", _wikilink(True))
-    md.inline.ruler.at("link", _with_span(_link_rule))
-    md.inline.ruler.at("image", _with_span(_image_rule))
+    md.inline.ruler.at("link", _with_span(_link_rule, "["))
+    md.inline.ruler.at("image", _with_span(_image_rule, "!"))
     md.inline.ruler.before("emphasis", "obsidian_comment", _comment)
     md.inline.ruler.before("emphasis", "mark", _mark)
     md.inline.ruler.after("obsidian_comment", "tag", _tag)
@@ -396,7 +401,7 @@ def obsidian_plugin(md: MarkdownIt) -> None:
         md.block.ruler.at("math_block", _math_block, {"alt": ["paragraph", "reference", "blockquote", "list"]})
     if "math_inline" in md.inline.ruler.get_all_rules():  # dollarmath: where ``$$…$$`` sits in a paragraph
         rule = next(r for r in md.inline.ruler.__rules__ if r.name == "math_inline").fn
-        md.inline.ruler.at("math_inline", _with_span(rule, ("math_inline_double",)))
+        md.inline.ruler.at("math_inline", _with_span(rule, "$", ("math_inline_double",)))
     if "footnote_inline" in md.inline.ruler.get_all_rules():
         md.inline.ruler.at("footnote_inline", _footnote_inline)
 
