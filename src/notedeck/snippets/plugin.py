@@ -72,7 +72,7 @@ class NoteFile(pytest.File):
             return
         if not _MAYBE_RUNNABLE.search(text):
             return
-        note, _ = parse_note(self.path, self.path.name, text)
+        note, _ = parse_note(self.path, self.path.name, text, blocks_only=True)  # code is all it needs
         self.blocks = blocks_of(note)
         self.line_count = len(note.line_starts)
         self.display = self.nodeid.split("::", 1)[0] or self.path.name

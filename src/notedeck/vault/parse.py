@@ -132,8 +132,9 @@ def _plain(children: list[Token] | None) -> str:
 
 
 class _Builder:
-    def __init__(self, path: Path, rel: str, text: str) -> None:
+    def __init__(self, path: Path, rel: str, text: str, blocks_only: bool = False) -> None:
         self.note = Note(path=path, rel=rel, text=text, line_starts=line_starts_of(text))
+        self.blocks_only = blocks_only
         self.diags: list[Diagnostic] = []
         self.display = str(path)
 
@@ -195,7 +196,7 @@ class _Builder:
     # -- walk
     def build(self) -> Note:
         note = self.note
-        tokens = parse_tokens(note.text, note.line_starts)
+        tokens = parse_tokens(note.text, note.line_starts, blocks_only=self.blocks_only)
         note.tokens = tokens
         taken: set[str] = set()
         stack: list[Heading] = []
@@ -428,9 +429,11 @@ class _Builder:
                     break
 
 
-def parse_note(path: Path, rel: str, text: str, display: str | None = None) -> tuple[Note, list[Diagnostic]]:
-    """Parse one note. ``text`` must already have ``\\n`` line ends."""
-    b = _Builder(path, rel, text)
+def parse_note(path: Path, rel: str, text: str, display: str | None = None,
+               blocks_only: bool = False) -> tuple[Note, list[Diagnostic]]:
+    """Parse one note. ``text`` must already have ``\\n`` line ends. ``blocks_only``: headings, code blocks,
+    callouts and block comments, but no links, tags or other inline syntax (for the pytest plugin)."""
+    b = _Builder(path, rel, text, blocks_only)
     if display:
         b.display = display
     note = b.build()

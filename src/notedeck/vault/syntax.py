@@ -406,22 +406,25 @@ def obsidian_plugin(md: MarkdownIt) -> None:
         md.inline.ruler.at("footnote_inline", _footnote_inline)
 
 
-@lru_cache(maxsize=1)
-def parser() -> MarkdownIt:
-    """The one configured parser (CommonMark + GFM tables/strikethrough + Obsidian)."""
+@lru_cache(maxsize=2)
+def parser(blocks_only: bool = False) -> MarkdownIt:
+    """The one configured parser (CommonMark + GFM tables/strikethrough + Obsidian); ``blocks_only``: without
+    the inline phase (inline tokens keep their source but get no children), for readers that need blocks only."""
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(front_matter_plugin).use(footnote_plugin).use(tasklists_plugin)
     md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True)
     md.use(obsidian_plugin)
+    if blocks_only:
+        md.core.ruler.disable(["inline", "github-tasklists", "obsidian_unclosed_comment"])  # they need inline tokens
     return md
 
 
-def parse_tokens(text: str, line_starts: list[int], env: dict | None = None):
+def parse_tokens(text: str, line_starts: list[int], env: dict | None = None, blocks_only: bool = False):
     """Tokens of ``text`` (already ``\\n``-normalised) with file positions in ``token.meta``."""
     env = {} if env is None else env
     env["_notedeck_text"] = text
     env["_notedeck_line_starts"] = line_starts
-    tokens = parser().parse(text, env)
+    tokens = parser(blocks_only).parse(text, env)
     env.pop("_notedeck_text", None)
     env.pop("_notedeck_line_starts", None)
     return tokens
