@@ -30,3 +30,18 @@ def test_ci_runs_the_readme_commands_verbatim() -> None:
     assert install in ci and test in ci
     assert ci.index(install) < ci.index(test)
     assert "set -euo pipefail" in ci  # pytest's exit code 5 (no tests) fails the run
+
+
+def test_plain_pytest_collects_every_test_file():
+    """``pytest`` (the README's test command) must reach every test module: a norecursedirs pattern once
+    hid tests/snippets/ from it."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+                         cwd=root, capture_output=True, text=True, timeout=600).stdout
+    collected = {line.split("::", 1)[0] for line in out.splitlines() if "::" in line}
+    expected = {p.relative_to(root).as_posix() for p in (root / "tests").rglob("test_*.py")
+                if "fixtures" not in p.relative_to(root).parts}
+    assert expected - collected == set()
