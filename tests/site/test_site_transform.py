@@ -390,9 +390,7 @@ def test_callout_metadata_is_dropped(tmp_path, line: str, kind: str, title: str)
 def test_blocks_python_markdown_needs_blank_lines_for(tmp_path, source: str, html_has: str) -> None:
     import markdown
 
-    (tmp_path / "n.md").write_text(source, encoding="utf-8")
-    v = Vault.load(tmp_path, progress=False)
-    out = transform(v.notes["n.md"], v, backlinks=False)
+    out = render(tmp_path, {"n.md": source}, "n.md")
     md = markdown.Markdown(extensions=["pymdownx.arithmatex", "pymdownx.superfences", "pymdownx.tasklist", "admonition"],
                            extension_configs={"pymdownx.arithmatex": {"generic": True}})
     assert html_has in md.convert(out)
@@ -422,9 +420,7 @@ def test_markdown_inside_html_containers(tmp_path, source: str, marked: bool) ->
     import markdown
 
     (tmp_path / "b.md").write_text("# B\n", encoding="utf-8")
-    (tmp_path / "n.md").write_text(source, encoding="utf-8")
-    v = Vault.load(tmp_path, progress=False)
-    out = transform(v.notes["n.md"], v, backlinks=False)
+    out = render(tmp_path, {"n.md": source}, "n.md")
     assert ('markdown="1"' in out) is marked
     if marked:
         html = markdown.Markdown(extensions=["md_in_html"]).convert(out)
@@ -457,9 +453,7 @@ def test_broken_link_tooltip_is_left_alone_by_markdown(tmp_path) -> None:
 def test_callouts_indented_in_lists_and_after_text(tmp_path, source: str, html_has: str) -> None:
     import markdown
 
-    (tmp_path / "n.md").write_text(source, encoding="utf-8")
-    v = Vault.load(tmp_path, progress=False)
-    out = transform(v.notes["n.md"], v, backlinks=False)
+    out = render(tmp_path, {"n.md": source}, "n.md")
     html_out = markdown.Markdown(extensions=["admonition", "pymdownx.details"]).convert(out)
     assert html_has in html_out and "[!" not in html_out
 
@@ -478,9 +472,7 @@ def test_custom_task_statuses_are_done_tasks(tmp_path) -> None:
 
 @pytest.mark.parametrize("source", ["第一行\n第二行\n^my-id\n", "> 引用一行\n> ^my-id\n", "第一行 ^my-id\n"])
 def test_block_id_line_leaves_no_empty_line(tmp_path, source: str) -> None:
-    (tmp_path / "n.md").write_text(source, encoding="utf-8")
-    v = Vault.load(tmp_path, progress=False)
-    out = transform(v.notes["n.md"], v, backlinks=False)
+    out = render(tmp_path, {"n.md": source}, "n.md")
     assert out.rstrip("\n").endswith('行 <span class="notedeck-block" id="^my-id"></span>'), out
     assert "^my-id\n" not in out
 
@@ -488,9 +480,7 @@ def test_block_id_line_leaves_no_empty_line(tmp_path, source: str) -> None:
 def test_display_math_after_text_with_a_blank_line_inside(tmp_path) -> None:
     import markdown
 
-    (tmp_path / "n.md").write_text("则\n$$\n\n\\lvert A\\rvert=\\sum M\n$$\n\n> [!tip] 用法\n", encoding="utf-8")
-    v = Vault.load(tmp_path, progress=False)
-    out = transform(v.notes["n.md"], v, backlinks=False)
+    out = render(tmp_path, {"n.md": "则\n$$\n\n\\lvert A\\rvert=\\sum M\n$$\n\n> [!tip] 用法\n"}, "n.md")
     html_out = markdown.Markdown(extensions=["pymdownx.arithmatex", "admonition"],
                                  extension_configs={"pymdownx.arithmatex": {"generic": True}}).convert(out)
     assert '<p>则</p>\n<div class="arithmatex">\\[\n\\lvert A\\rvert=\\sum M\n\\]</div>' in html_out
@@ -530,9 +520,7 @@ def test_hash_lines_as_commonmark(tmp_path, source: str, html_has: str) -> None:
 
 
 def test_broken_image_without_alt_shows_its_name(tmp_path) -> None:
-    (tmp_path / "n.md").write_text("- a\n\t![](缺失.png)\n", encoding="utf-8")
-    v = Vault.load(tmp_path, progress=False)
-    out = transform(v.notes["n.md"], v, backlinks=False)
+    out = render(tmp_path, {"n.md": "- a\n\t![](缺失.png)\n"}, "n.md")
     assert re.search(r'<span class="notedeck-broken" title="[^"]*">缺失.png</span>', out)
 
 
@@ -546,9 +534,7 @@ def test_broken_image_without_alt_shows_its_name(tmp_path) -> None:
 def test_lists_split_and_joined_as_commonmark(tmp_path, source: str, html_has: str) -> None:
     import markdown
 
-    (tmp_path / "n.md").write_text(source, encoding="utf-8")
-    v = Vault.load(tmp_path, progress=False)
-    out = transform(v.notes["n.md"], v, backlinks=False)
+    out = render(tmp_path, {"n.md": source}, "n.md")
     assert html_has in markdown.Markdown(extensions=["admonition"]).convert(out)
     if source == "- one\n- two\n":
         assert out == source
