@@ -8,6 +8,7 @@ lives in the note type), images are collected as media under flat content-hashed
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -126,7 +127,9 @@ class CardRenderer(RendererHTML):
     # -- math
     def _math(self, content: str, display: bool, env: dict) -> str:
         ctx: RenderContext = env["nd"]
-        body = escape(content.strip(), quote=False)
+        body = content.strip()
+        if _HTML_SPECIAL.search(body):
+            body = escape(body, quote=False)
         if ctx.in_cloze:
             body = body.replace("}}", "} }")  # ``}}`` would end the cloze early
         return f"\\[{body}\\]" if display else f"\\({body}\\)"
@@ -275,15 +278,23 @@ _RULES = _RENDERER.rules
 _OPTIONS = parser().options
 
 
+_HTML_SPECIAL = re.compile(r'[&<>"]')
+
+
+def _escape_text(s: str) -> str:
+    """markdown-it's ``escapeHtml``, skipped for the (usual) text with nothing to escape."""
+    return escapeHtml(s) if _HTML_SPECIAL.search(s) else s
+
+
 def render_inline(children: Sequence[Token], ctx: RenderContext) -> str:
     """HTML of inline tokens (a line, part of a line, a paragraph's children)."""
     if len(children) == 1 and children[0].type == "text":  # no Markdown syntax at all
-        return escapeHtml(children[0].content).strip()
+        return _escape_text(children[0].content).strip()
     env = ctx.env
     out: list[str] = []
     for i, t in enumerate(children):
         if t.type == "text":  # the common case, without the rule lookup
-            out.append(escapeHtml(t.content))
+            out.append(_escape_text(t.content))
             continue
         rule = _RULES.get(t.type)
         out.append(rule(children, i, _OPTIONS, env) if rule else _RENDERER.renderToken(children, i, _OPTIONS, env))
