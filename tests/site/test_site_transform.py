@@ -538,3 +538,19 @@ def test_lists_split_and_joined_as_commonmark(tmp_path, source: str, html_has: s
     assert html_has in markdown.Markdown(extensions=["admonition"]).convert(out)
     if source == "- one\n- two\n":
         assert out == source
+
+
+@pytest.mark.parametrize(("source", "html_has"), [
+    ("```java hl:2\nint x;\n```\n\n## 标题\n", "<h2"),  # a plugin's option in the info string
+    ('```python test="skip" id="a"\nx = 1\n```\n', '<span class="n">x</span>'),  # notedeck's own options
+    ('```js title="a b" foo\nx\n```\n', '<span class="filename">a b</span>'),  # a title SuperFences knows stays
+    ("``` hl:3\nplain\n```\n", "<code>plain\n</code>"),
+    ("> [!info]\n> 见：\n> ```python\n> x = 1\n\n## 之后\n", '<span class="n">x</span>'),  # closed by the callout's end
+    ("- 条目\n\n  ```py\n  y\n", '<span class="n">y</span>'),  # closed by the end of the note
+])
+def test_fences_superfences_would_not_read(tmp_path, source: str, html_has: str) -> None:
+    import markdown
+
+    out = render(tmp_path, {"n.md": source}, "n.md")
+    html_out = markdown.Markdown(extensions=["pymdownx.superfences", "pymdownx.highlight", "admonition"]).convert(out)
+    assert html_has in html_out and 'class="highlight"' in html_out and "```" not in html_out

@@ -206,6 +206,50 @@ def fence_edits(note: Note, a: int, b: int) -> list[Edit]:
     return edits
 
 
+#: Info-string options SuperFences (with pymdownx.highlight) understands; any other word breaks the fence there.
+_FENCE_OPTIONS = ("title", "linenums", "hl_lines")
+_LANG = re.compile(r"[\w#.+-]*")
+
+
+def fence_info_edits(note: Note, a: int, b: int) -> list[Edit]:
+    """What SuperFences needs of a fence that Obsidian (CommonMark) reads anyway: an info string of the language
+    and known options only (``python test="skip"``, ``java hl:2`` and plugins' options made it inline code),
+    and a closing fence where the container (a quote, a callout, a list item, the note) closed it."""
+    text, ls = note.text, note.line_starts
+    edits: list[Edit] = []
+    for cb in note.code_blocks:
+        if cb.hidden or not (a <= cb.line and cb.end_line <= b):
+            continue
+        ln0 = cb.line - 1
+        line = text[ls[ln0]:note.line_end(ln0)]
+        at = line.find(cb.markup)
+        info = line[at + len(cb.markup):] if at >= 0 else ""
+        lang = cb.lang if _LANG.fullmatch(cb.lang) else ""  # ``` hl:3``: no language at all
+        wanted = " ".join([lang] + [f'{k}="{v}"' for k, v in cb.options.items() if k in _FENCE_OPTIONS]).strip()
+        if at >= 0 and info.strip() != wanted:
+            edits.append((ls[ln0] + at + len(cb.markup), ls[ln0] + len(line), wanted))
+        if not cb.closed:
+            prefix = _container_prefix(note, ln0)
+            if prefix is not None:
+                end = note.line_end(cb.end_line - 1)
+                edits.append((end, end, "\n" + prefix + cb.markup))
+    return edits
+
+
+def _container_prefix(note: Note, ln0: int) -> str | None:
+    """The prefix Python-Markdown's reading of the site page puts before a line of the block at ``ln0``:
+    ``> `` per plain quote, 4 spaces per callout or list level; None when quotes and callouts are mixed."""
+    levels = [q for q in quote_spans(note) if q[0] <= ln0 < q[1]]
+    if levels and all(q[3] is not None for q in levels):
+        return "    " * len(levels)
+    if levels and all(q[3] is None for q in levels):
+        return "> " * len(levels)
+    if levels:
+        return None
+    depth = max((it[2] for it in list_items(note) if it[5] == 0 and it[0] <= ln0 < it[1]), default=0)
+    return "    " * depth
+
+
 def separation_edits(note: Note, a: int, b: int) -> list[Edit]:
     """Blank lines Python-Markdown needs where CommonMark (and Obsidian) need none: before a list or a fence
     that interrupts a paragraph, around display math (``$$`` blocks, and ``$$…$$`` on lines of their own
