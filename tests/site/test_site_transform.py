@@ -554,3 +554,16 @@ def test_fences_superfences_would_not_read(tmp_path, source: str, html_has: str)
     out = render(tmp_path, {"n.md": source}, "n.md")
     html_out = markdown.Markdown(extensions=["pymdownx.superfences", "pymdownx.highlight", "admonition"]).convert(out)
     assert html_has in html_out and 'class="highlight"' in html_out and "```" not in html_out
+
+
+@pytest.mark.parametrize(("source", "html_has"), [
+    (">[!note]+ 标题\n>---\n>正文\n", '<details class="note" open="open">\n<summary>标题</summary>\n<hr />\n<p>正文</p>'),
+    ("> [!my type]- 折叠\n> 文字\n", '<details class="note my-type">\n<summary>折叠</summary>'),  # a type with a space
+    ("> 引用 A\n\n> 引用 B\n", "<blockquote>\n<p>引用 A</p>\n</blockquote>\n<!-- -->\n\n<blockquote>\n<p>引用 B</p>"),
+])
+def test_callout_titles_types_and_separate_quotes(tmp_path, source: str, html_has: str) -> None:
+    import markdown
+
+    out = render(tmp_path, {"n.md": source}, "n.md")
+    html_out = markdown.Markdown(extensions=["admonition", "pymdownx.details"]).convert(out)
+    assert html_has in html_out and "[!" not in html_out

@@ -228,3 +228,9 @@ def test_tab_indented_continuation_keeps_link_positions() -> None:
     text = "- item\n\tsee [[other]] now, [web](https://x.org) ok\n- a\n\t![](missing.md)\n"
     note, _ = parse_note(Path("n.md"), "n.md", text)
     assert [text[l.span.start:l.span.end] for l in note.links] == ["[[other]]", "![](missing.md)"]
+
+
+def test_callout_title_over_a_rule_and_types_with_spaces() -> None:
+    note, diagnostics = parse_note(Path("n.md"), "n.md", ">[!note]+ 标题\n>---\n>正文\n\n> [!My Type]- 折叠\n> 文字\n")
+    assert diagnostics == [] and note.headings == []  # "[!note]+ 标题" over "---" is no setext heading
+    assert [(c.type, c.fold, c.title) for c in note.callouts] == [("note", "+", "标题"), ("my-type", "-", "折叠")]

@@ -266,6 +266,8 @@ def separation_edits(note: Note, a: int, b: int) -> list[Edit]:
     list_depths = [0]  # open lists, per quote level
     quotes = quote_spans(note)
     single: set[int] = {q[0] for q in quotes if q[3] is not None}  # lines that end a block by themselves
+    plain_quotes = {q[0]: q[3] is None for q in quotes}  # first line → a quote the site keeps as a quote
+    previous_quote = -1
     for i, tok in enumerate(note.tokens):
         t = tok.type
         depth = len(list_depths) - 1
@@ -288,6 +290,12 @@ def separation_edits(note: Note, a: int, b: int) -> list[Edit]:
         elif t == "fence" and tok.map:
             blocks.add((tok.map[0], depth))
         elif t == "blockquote_open":
+            if tok.map and len(list_depths) == 1 and i and note.tokens[i - 1].type == "blockquote_close" \
+                    and a - 1 <= tok.map[0] < b and plain_quotes.get(tok.map[0]) and plain_quotes.get(previous_quote):
+                # two quotes apart in CommonMark; Python-Markdown would join them across the blank line
+                edits.append((ls[tok.map[0]], ls[tok.map[0]], "<!-- -->\n\n"))
+            if tok.map and len(list_depths) == 1:
+                previous_quote = tok.map[0]
             list_depths.append(0)
             if tok.map:
                 starts.add(tok.map[0])  # a quote (a callout) interrupting a paragraph, in a list item too

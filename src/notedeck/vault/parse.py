@@ -16,7 +16,7 @@ from .slugs import slugify, unique
 from .syntax import parse_tokens
 
 #: ``[!type|metadata]± title``: the metadata (``|wide``, ``|label:第 4 章``) is for CSS snippets; it is dropped.
-_CALLOUT_RE = re.compile(r"^\[!([^\]\s|]+)(?:\|[^\]]*)?\]([+-]?)[ \t]*(.*)$")
+_CALLOUT_RE = re.compile(r"^\[!([^\]|]+)(?:\|[^\]]*)?\]([+-]?)[ \t]*(.*)$")
 _BLOCK_ID_RE = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9][A-Za-z0-9-]*)$")
 _OPTION_RE = re.compile(r"""([A-Za-z_][\w-]*)=(?:"([^"]*)"|'([^']*)'|(\S+))|(\S+)""")
 _SIZE_RE = re.compile(r"^\s*(\d+)\s*(?:x\s*(\d+)\s*)?$")
@@ -231,7 +231,7 @@ class _Builder:
                 self.callout(tokens, i, quote_depth)
             elif t == "blockquote_close":
                 quote_depth -= 1
-            elif t == "heading_open":
+            elif t == "heading_open" and not tok.meta.get("callout_title"):
                 inline = tokens[i + 1]
                 text = _plain(inline.children)
                 level = int(tok.tag[1])
@@ -258,18 +258,23 @@ class _Builder:
         return note
 
     def callout(self, tokens: list[Token], i: int, depth: int) -> None:
-        if i + 2 >= len(tokens) or tokens[i + 1].type != "paragraph_open":
+        if i + 2 >= len(tokens) or tokens[i + 1].type not in ("paragraph_open", "heading_open"):
             return
         inline = tokens[i + 2]
         first = inline.content.split("\n", 1)[0]
         m = _CALLOUT_RE.match(first)
-        if not m:
+        if not m or not m.group(1).strip():
             return
+        if tokens[i + 1].type == "heading_open":
+            if tokens[i + 1].markup not in ("-", "="):
+                return  # ``> # [!x]`` is a heading
+            tokens[i + 1].meta["callout_title"] = True  # ``> [!note] T`` / ``> ---``: a title and a rule, not a heading
         open_ = tokens[i]
         start_line, end_line = open_.map[0] + 1, open_.map[1]
         ls = self.note.line_starts[start_line - 1]
         le = self.note.line_starts[start_line] - 1 if start_line < len(self.note.line_starts) else len(self.note.text)
-        c = Callout(m.group(1).lower(), m.group(2), m.group(3).strip(), start_line, end_line, depth, Span(ls, le, start_line, 1))  # type: ignore[arg-type]
+        kind = "-".join(m.group(1).lower().split())  # ``[!my type]`` is the type ``my-type``, as in Obsidian
+        c = Callout(kind, m.group(2), m.group(3).strip(), start_line, end_line, depth, Span(ls, le, start_line, 1))  # type: ignore[arg-type]
         open_.meta["callout"] = c
         self.note.callouts.append(c)
 
