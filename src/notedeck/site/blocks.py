@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..vault import Note
+from ..vault import CodeBlock, Note
 
 BLOCK = "\x00block\x00"  # marks a multi-line replacement: its lines get the container's prefix
 
@@ -157,15 +157,17 @@ def list_edits(note: Note, a: int, b: int) -> list[Edit]:
 
 
 def fence_edits(note: Note, a: int, b: int) -> list[Edit]:
-    """Fences whose opening is indented (1–3 spaces inside their container) or whose closing line is
-    indented differently: CommonMark and Obsidian accept them, SuperFences wants both at the container's
-    own indentation. Moves both there and takes the opening's indent off the code lines, as CommonMark does."""
+    """Fences as SuperFences needs them, where CommonMark (Obsidian) reads them anyway: the opening indented
+    (1–3 spaces inside its container) or the closing indented differently — both are moved to the container's
+    own indentation and the opening's indent taken off the code lines, as CommonMark does —, info strings and
+    closings (:func:`_info_and_closing`)."""
     text, ls = note.text, note.line_starts
     edits: list[Edit] = []
     for cb in note.code_blocks:
         if cb.hidden or not (a <= cb.line and cb.end_line <= b):
             continue
         ln0 = cb.line - 1
+        edits += _info_and_closing(note, cb)
         last = cb.end_line - 1 if cb.closed else None
         if text.startswith(cb.markup, ls[ln0]) and (last is None or text.startswith(cb.markup, ls[last])):
             continue  # the common case: both at column 0
@@ -211,28 +213,25 @@ _FENCE_OPTIONS = ("title", "linenums", "hl_lines")
 _LANG = re.compile(r"[\w#.+-]*")
 
 
-def fence_info_edits(note: Note, a: int, b: int) -> list[Edit]:
-    """What SuperFences needs of a fence that Obsidian (CommonMark) reads anyway: an info string of the language
-    and known options only (``python test="skip"``, ``java hl:2`` and plugins' options made it inline code),
-    and a closing fence where the container (a quote, a callout, a list item, the note) closed it."""
+def _info_and_closing(note: Note, cb: CodeBlock) -> list[Edit]:
+    """An info string of the language and the options SuperFences knows only (``python test="skip"``,
+    ``java hl:2`` and plugins' options made the block inline code), and a closing fence where the container
+    (a quote, a callout, a list item, the note) closed the block."""
     text, ls = note.text, note.line_starts
     edits: list[Edit] = []
-    for cb in note.code_blocks:
-        if cb.hidden or not (a <= cb.line and cb.end_line <= b):
-            continue
-        ln0 = cb.line - 1
-        line = text[ls[ln0]:note.line_end(ln0)]
-        at = line.find(cb.markup)
-        info = line[at + len(cb.markup):] if at >= 0 else ""
-        lang = cb.lang if _LANG.fullmatch(cb.lang) else ""  # ``` hl:3``: no language at all
-        wanted = " ".join([lang] + [f'{k}="{v}"' for k, v in cb.options.items() if k in _FENCE_OPTIONS]).strip()
-        if at >= 0 and info.strip() != wanted:
-            edits.append((ls[ln0] + at + len(cb.markup), ls[ln0] + len(line), wanted))
-        if not cb.closed:
-            prefix = _container_prefix(note, ln0)
-            if prefix is not None:
-                end = note.line_end(cb.end_line - 1)
-                edits.append((end, end, "\n" + prefix + cb.markup))
+    ln0 = cb.line - 1
+    line = text[ls[ln0]:note.line_end(ln0)]
+    at = line.find(cb.markup)
+    info = line[at + len(cb.markup):] if at >= 0 else ""
+    lang = cb.lang if _LANG.fullmatch(cb.lang) else ""  # ``` hl:3``: no language at all
+    wanted = " ".join([lang] + [f'{k}="{v}"' for k, v in cb.options.items() if k in _FENCE_OPTIONS]).strip()
+    if at >= 0 and info.strip() != wanted:
+        edits.append((ls[ln0] + at + len(cb.markup), ls[ln0] + len(line), wanted))
+    if not cb.closed:
+        prefix = _container_prefix(note, ln0)
+        if prefix is not None:
+            end = note.line_end(cb.end_line - 1)
+            edits.append((end, end, "\n" + prefix + cb.markup))
     return edits
 
 

@@ -26,7 +26,7 @@ from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 from ..vault import Link, Note, Vault, media_kind, slugify
-from .blocks import (BLOCK, Edit, fence_edits, fence_info_edits, hash_edits, html_block_edits, list_edits, list_items, quote_spans,
+from .blocks import (BLOCK, Edit, fence_edits, hash_edits, html_block_edits, list_edits, list_items, quote_spans,
                      separation_edits, task_edits)
 
 #: Obsidian callout type (and alias) → Material admonition type.
@@ -240,7 +240,7 @@ class _Renderer:
         final = self.callout_edits(note, a, b, lo, hi, inline, removed)
         final = sorted(final + [ed for ed in list_edits(note, a, b) + fence_edits(note, a, b)
                                 + separation_edits(note, a, b) + html_block_edits(note, a, b)
-                                + task_edits(note, a, b) + hash_edits(note, a, b) + fence_info_edits(note, a, b)
+                                + task_edits(note, a, b) + hash_edits(note, a, b)
                                 if lo <= ed[0] and not any(s <= ed[0] < e for s, e in removed)],
                        key=lambda ed: (ed[0], ed[1]))
         out = _splice(note.text, lo, hi, final)
