@@ -9,9 +9,11 @@ from anki_helpers import config_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from notedeck.anki.cards import extract
+import genanki
+
+from notedeck.anki.cards import extract, guid_for, plain
 from notedeck.anki.emit import emit
-from notedeck.vault import Diagnostics, Vault
+from notedeck.vault import Diagnostics, Vault, parser
 
 PIECES = ["问", "答", "Q", "A", " ", "::", ":::", "\n", "\n\n", "?", "\n?\n", "\n??\n", "==", "{{c1::", "{{c2::",
           "}}", "::h}}", "^[提示]", "$", "$$", "`", "```\n", "%%", "| a | b |\n|---|---|\n| 1 | 2 |\n",
@@ -33,3 +35,32 @@ def test_random_notes_never_crash(pieces, mode):
         for card in extract(v, "D").cards:
             assert card.key and card.guid
         assert all(d.line >= 0 for d in diags)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_guid_is_genankis(note_key, card_key):
+    assert guid_for(note_key, card_key) == genanki.guid_for(note_key, card_key)
+
+
+SIDE = st.lists(st.sampled_from(["问题", "answer", " ", "  ", "\t", "`x::y`", "$a_1$", "[[别的]]", "**粗**", "==高亮=="]),
+                min_size=1, max_size=6).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(SIDE, SIDE, st.sampled_from(["::", ":::"]))
+def test_one_line_card_sides_are_the_parts_around_the_separator(front, back, sep):
+    """The sides of ``front::back`` read as each part alone would (stripped; code spans keep their ``::``)."""
+    def alone(text: str) -> str:
+        return plain(parser().parseInline(text)[0].children or []).strip()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        vault = Path(tmp) / "v"
+        vault.mkdir()
+        (vault / "n.md").write_text(f"---\ncards: true\n---\n{front.lstrip()}{sep}{back}\n", encoding="utf-8")
+        cards = extract(Vault.load(vault), "D").cards
+    expected = (alone(front), alone(back))
+    if "::" in expected[0].replace("`x::y`", "") or not all(expected):
+        return  # the separator is elsewhere, or a side is empty (no card: a diagnostic, tested elsewhere)
+    assert [(c.front_text.strip(), c.back_text, c.kind) for c in cards] == [
+        (*expected, "reversed" if sep == ":::" else "basic")]

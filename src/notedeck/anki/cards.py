@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -95,10 +96,10 @@ _BASE91 = genanki.util.BASE91_TABLE
 _BASE91_PAIRS = [a + b for a in _BASE91 for b in _BASE91]
 
 
-def guid_for(*values: object) -> str:
-    """Exactly ``genanki.guid_for``: Anki's base91 of a SHA-256 prefix, without genanki's per-byte loop."""
-    data = "__".join(map(str, values)).encode("utf-8")
-    n = int.from_bytes(hashlib.sha256(data).digest()[:8], "big")
+def guid_for(note_key: str, card_key: str) -> str:
+    """Exactly ``genanki.guid_for(note_key, card_key)``: Anki's base91 of a SHA-256 prefix, without genanki's
+    per-byte loop."""
+    n = int.from_bytes(hashlib.sha256(f"{note_key}__{card_key}".encode()).digest()[:8], "big")
     # n < 2**64 < 8281**5: five pairs of base-91 digits, leading zero digits dropped as genanki does
     n, a = divmod(n, 8281)
     n, b = divmod(n, 8281)
@@ -303,12 +304,20 @@ def _strip(children: list[Token], copy: bool = True) -> list[Token]:
 def _cut(line: list[Token], k: int, before: str, after: str) -> tuple[list[Token], list[Token]]:
     """``line`` cut at its text token ``k`` (``before`` + separator + ``after``): both halves, stripped."""
     front = line[:k]
+    before = before.rstrip() if k else before.strip()
     if before:
         front.append(_text(before))
+    if k:
+        _strip(front, copy=False)
     back = line[k + 1:]
-    if after:
-        back.insert(0, _text(after))
-    return _strip(front, copy=False), _strip(back, copy=False)
+    after = after.lstrip() if back else after.strip()
+    if back:
+        if after:
+            back.insert(0, _text(after))
+        _strip(back, copy=False)
+    elif after:
+        back.append(_text(after))
+    return front, back
 
 
 def _split_separator(line: list[Token]) -> tuple[list[Token], list[Token], bool] | None:
@@ -546,13 +555,18 @@ class _NoteCards:
     def context(self, line: int) -> tuple[tuple[str, ...], str]:
         """Breadcrumb (note title › headings) and anchor of the innermost heading around ``line``;
         cards of one section share the same tuple."""
-        found = None
-        for start, end, crumb, anchor in self._sections:
-            if start > line:
-                break
+        sections = self._sections
+        k = bisect_right(self._section_starts, line)
+        while k:
+            k -= 1
+            _, end, crumb, anchor = sections[k]
             if end >= line:
-                found = crumb, anchor
-        return found or ((self.note.title,), "")
+                return crumb, anchor
+        return (self.note.title,), ""
+
+    @cached_property
+    def _section_starts(self) -> list[int]:
+        return [s[0] for s in self._sections]
 
     def add(self, line: int, end_line: int, kind: Kind, front: list[Part], back: list[Part], origin: str,
             key: str | None = None, front_text: str | None = None, back_text: str | None = None) -> Card | None:

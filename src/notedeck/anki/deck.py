@@ -47,22 +47,24 @@ class _Deck(genanki.Deck):
 
     def __init__(self, deck_id: int, name: str) -> None:
         super().__init__(deck_id, name)
-        self.rows: list[tuple[str, genanki.Model, int, str, str, str]] = []  # guid, model, mod, tags, flds, sfld
-
-    def add_row(self, guid: str, model: genanki.Model, mod: int, tags: str, flds: str, sfld: str) -> None:
-        """One note: ``tags`` as :func:`tags_field` gives them, fields joined by ``\\x1f``, sort field."""
-        self.models[model.model_id] = model
-        self.rows.append((guid, model, mod, tags, flds, sfld))
+        # one per note: guid, note type, mod, tags (as :func:`tags_field` gives them), fields joined by
+        # ``\x1f``, sort field
+        self.rows: list[tuple[str, genanki.Model, int, str, str, str]] = []
 
     def write_to_db(self, cursor, timestamp: float, id_gen):  # type: ignore[override]
+        for model in dict.fromkeys(row[1] for row in self.rows):
+            self.models[model.model_id] = model
         super().write_to_db(cursor, timestamp, id_gen)  # deck and note types (self.notes is empty)
         notes, cards = [], []
+        add_note, add_card = notes.append, cards.append
         did = self.deck_id
+        fixed = {m: range(len(m.templates)) for m in self.models.values() if m.model_type != genanki.Model.CLOZE}
         for guid, model, mod, tags, flds, sfld in self.rows:
             nid = next(id_gen)
-            notes.append((nid, guid, model.model_id, mod, tags, flds, sfld))
-            for ord_ in _ords(model, sfld):
-                cards.append((next(id_gen), nid, did, ord_, mod))
+            add_note((nid, guid, model.model_id, mod, tags, flds, sfld))
+            ords = fixed.get(model)
+            for ord_ in ords if ords is not None else _ords(model, sfld):
+                add_card((next(id_gen), nid, did, ord_, mod))
         # notes: id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data
         cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'')", notes)
         # cards: id, nid, did, ord, mod, usn, then type … data all zero / empty, as genanki writes them
@@ -148,12 +150,13 @@ def source_html(card: Card, ctx: RenderContext) -> str:
 def fields_of(card: Card, ctx: RenderContext) -> list[str]:
     """Field values in the order of the card's note type."""
     ctx.note = card.note
-    front = render_side(card.front, ctx)
-    back = render_side(card.back, ctx)
+    f, b = card.front, card.back
+    front = render_inline(f[0][1], ctx) if len(f) == 1 and f[0][0] == "inline" else render_side(f, ctx)
+    back = render_inline(b[0][1], ctx) if len(b) == 1 and b[0][0] == "inline" else render_side(b, ctx)
     context = ctx.contexts.get(card.context)
     if context is None:
         context = ctx.contexts[card.context] = escape(card.breadcrumb)
-    return [front, back, context, source_html(card, ctx)]
+    return [front, back, context, ctx.sources.get((card.note.rel, card.anchor)) or source_html(card, ctx)]
 
 
 def content_hash(kind: str, deck_and_tags: str, flds: str) -> str:
@@ -181,6 +184,7 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
     state = State.load(folder)
     decks: dict[str, _Deck] = {}
     retyped: list[tuple[Card, str]] = []
+    update = state.update
     deck_name, tags = None, None
     for card in cards:
         if card.tags is not tags or card.deck != deck_name:  # a new note (its cards share deck and tags)
@@ -195,10 +199,11 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
             fields[1] = ""  # Extra
         flds = "\x1f".join(fields)
         guid = card.guid
-        mod, before = state.update(guid, content_hash(card.kind, deck_and_tags, flds), card.kind)
-        if before and before != card.kind:
+        kind = card.kind
+        mod, before = update(guid, content_hash(kind, deck_and_tags, flds), kind)
+        if before and before != kind:
             retyped.append((card, before))
-        deck.add_row(guid, MODELS[card.kind], mod, tags_str, flds, fields[0])
+        deck.rows.append((guid, MODELS[kind], mod, tags_str, flds, fields[0]))
     if base_deck not in decks:
         decks[base_deck] = _Deck(deck_id(base_deck), base_deck)
     target = folder / f"{package_name(base_deck)}.apkg"

@@ -125,23 +125,14 @@ class CardRenderer(RendererHTML):
         return "<br>\n"
 
     # -- math
-    def _math(self, content: str, display: bool, env: dict) -> str:
-        ctx: RenderContext = env["nd"]
-        body = content.strip()
-        if _HTML_SPECIAL.search(body):
-            body = escape(body, quote=False)
-        if ctx.in_cloze:
-            body = body.replace("}}", "} }")  # ``}}`` would end the cloze early
-        return f"\\[{body}\\]" if display else f"\\({body}\\)"
-
     def math_inline(self, tokens, idx, options, env) -> str:
-        return self._math(tokens[idx].content, False, env)
+        return _math(tokens[idx].content, False, env["nd"])
 
     def math_inline_double(self, tokens, idx, options, env) -> str:
-        return self._math(tokens[idx].content, True, env)
+        return _math(tokens[idx].content, True, env["nd"])
 
     def math_block(self, tokens, idx, options, env) -> str:
-        return f'<div class="nd-math">{self._math(tokens[idx].content, True, env)}</div>\n'
+        return f'<div class="nd-math">{_math(tokens[idx].content, True, env["nd"])}</div>\n'
 
     math_block_label = math_block
 
@@ -286,6 +277,16 @@ def _escape_text(s: str) -> str:
     return escapeHtml(s) if _HTML_SPECIAL.search(s) else s
 
 
+def _math(content: str, display: bool, ctx: RenderContext) -> str:
+    """TeX for Anki's MathJax: ``\\(..\\)`` or ``\\[..\\]``."""
+    body = content.strip()
+    if _HTML_SPECIAL.search(body):
+        body = escape(body, quote=False)
+    if ctx.in_cloze:
+        body = body.replace("}}", "} }")  # ``}}`` would end the cloze early
+    return f"\\[{body}\\]" if display else f"\\({body}\\)"
+
+
 def render_inline(children: Sequence[Token], ctx: RenderContext) -> str:
     """HTML of inline tokens (a line, part of a line, a paragraph's children)."""
     if len(children) == 1 and children[0].type == "text":  # no Markdown syntax at all
@@ -293,10 +294,14 @@ def render_inline(children: Sequence[Token], ctx: RenderContext) -> str:
     env = ctx.env
     out: list[str] = []
     for i, t in enumerate(children):
-        if t.type == "text":  # the common case, without the rule lookup
+        tt = t.type
+        if tt == "text":  # the common cases, without the rule lookup
             out.append(_escape_text(t.content))
             continue
-        rule = _RULES.get(t.type)
+        if tt == "math_inline":
+            out.append(_math(t.content, False, ctx))
+            continue
+        rule = _RULES.get(tt)
         out.append(rule(children, i, _OPTIONS, env) if rule else _RENDERER.renderToken(children, i, _OPTIONS, env))
     return "".join(out).strip()
 
