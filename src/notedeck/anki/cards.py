@@ -169,6 +169,8 @@ def normalize(text: str) -> str:
 
 def plain(children: list[Token], markers: bool = False) -> str:
     """Readable text of inline tokens (``markers``: keep cloze markers, for previews)."""
+    if len(children) == 1 and children[0].type == "text":  # the usual question
+        return children[0].content
     out: list[str] = []
     for t in children:
         tt = t.type
@@ -301,23 +303,28 @@ def _strip(children: list[Token], copy: bool = True) -> list[Token]:
     return out
 
 
-def _cut(line: list[Token], k: int, before: str, after: str) -> tuple[list[Token], list[Token]]:
+def _cut(line: list[Token], k: int, before: str, after: str, rev: bool) -> tuple[list[Token], list[Token], bool]:
     """``line`` cut at its text token ``k`` (``before`` + separator + ``after``): both halves, stripped."""
-    front = line[:k]
-    before = before.rstrip() if k else before.strip()
-    if before:
-        front.append(_text(before))
     if k:
+        front = line[:k]
+        before = before.rstrip()
+        if before:
+            front.append(_text(before))
         _strip(front, copy=False)
+    else:  # the usual ``Q::A``: the question is the start of the first token
+        before = before.strip()
+        front = [_text(before)] if before else []
     back = line[k + 1:]
-    after = after.lstrip() if back else after.strip()
     if back:
+        after = after.lstrip()
         if after:
             back.insert(0, _text(after))
         _strip(back, copy=False)
-    elif after:
-        back.append(_text(after))
-    return front, back
+    else:
+        after = after.strip()
+        if after:
+            back.append(_text(after))
+    return front, back, rev
 
 
 def _split_separator(line: list[Token]) -> tuple[list[Token], list[Token], bool] | None:
@@ -336,7 +343,7 @@ def _split_separator(line: list[Token]) -> tuple[list[Token], list[Token], bool]
             if p < 0:
                 continue
             rev = c.startswith(":::", p)
-            return (*_cut(line, k, c[:p], c[p + (3 if rev else 2):]), rev)
+            return _cut(line, k, c[:p], c[p + (3 if rev else 2):], rev)
         for m in _SEP_RE.finditer(c):
             s = m.group(0)
             if s.startswith("{{"):
@@ -344,7 +351,7 @@ def _split_separator(line: list[Token]) -> tuple[list[Token], list[Token], bool]
             elif s == "}}":
                 in_cloze = max(0, in_cloze - 1)
             elif not in_cloze:
-                return (*_cut(line, k, c[:m.start()], c[m.end():]), s == ":::")
+                return _cut(line, k, c[:m.start()], c[m.end():], s == ":::")
     return None
 
 

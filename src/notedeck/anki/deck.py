@@ -10,11 +10,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import os
 import re
-import shutil
 import sqlite3
-import tempfile
 import time
 import warnings
 import zipfile
@@ -84,20 +81,23 @@ def tags_field(tags: list[str]) -> str:
 
 
 _INDEXES = [line for line in APKG_SCHEMA.splitlines() if line.upper().startswith("CREATE INDEX")]
+_TABLES = "\n".join(line for line in APKG_SCHEMA.splitlines() if line not in _INDEXES)
 
 
 class _Package(genanki.Package):
     """genanki's package, with the collection built in memory and stored into the zip directly
-    (genanki goes through a temporary database file)."""
+    (genanki goes through a temporary database file); ``media``: (name in Anki, file) pairs."""
+
+    def __init__(self, decks: list[_Deck], media: list[tuple[str, Path]]) -> None:
+        super().__init__(decks)
+        self.media = media
 
     def write_to_file(self, file, timestamp: float | None = None):  # type: ignore[override]
         conn = sqlite3.connect(":memory:")
         cursor = conn.cursor()
         timestamp = time.time() if timestamp is None else timestamp
-        cursor.executescript(APKG_SCHEMA)
+        cursor.executescript(_TABLES)  # rows first, indexes after: faster than updating them per row
         cursor.executescript(APKG_COL)
-        for statement in _INDEXES:  # rows first, indexes after: faster than updating them per row
-            cursor.execute("DROP INDEX " + statement.split()[2])
         id_gen = itertools.count(int(timestamp * 1000))
         for deck in self.decks:
             deck.write_to_db(cursor, timestamp, id_gen)
@@ -107,10 +107,9 @@ class _Package(genanki.Package):
         conn.close()
         with zipfile.ZipFile(file, "w") as outzip:
             outzip.writestr("collection.anki2", data)
-            media = dict(enumerate(self.media_files))
-            outzip.writestr("media", json.dumps({idx: os.path.basename(path) for idx, path in media.items()}))
-            for idx, path in media.items():
-                outzip.write(path, str(idx))
+            outzip.writestr("media", json.dumps({str(k): name for k, (name, _) in enumerate(self.media)}))
+            for k, (_, path) in enumerate(self.media):
+                outzip.write(path, str(k))
 
 
 def deck_id(name: str) -> int:
@@ -207,18 +206,9 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
     if base_deck not in decks:
         decks[base_deck] = _Deck(deck_id(base_deck), base_deck)
     target = folder / f"{package_name(base_deck)}.apkg"
-    with tempfile.TemporaryDirectory(prefix=".notedeck-media-", dir=folder) as media_dir:
-        media_paths = []
-        for name, src in sorted(ctx.media.items()):
-            dst = os.path.join(media_dir, name)
-            try:
-                os.link(src, dst)
-            except OSError:
-                shutil.copyfile(src, dst)
-            media_paths.append(dst)
-        package = _Package([decks[k] for k in sorted(decks)], media_files=media_paths)
-        with atomic_target(target) as tmp, warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            package.write_to_file(str(tmp))
+    package = _Package([decks[k] for k in sorted(decks)], media=sorted(ctx.media.items()))
+    with atomic_target(target) as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        package.write_to_file(str(tmp))
     state.save()
     return WriteStats(target, len(cards), state.changed, len(ctx.media), retyped)
