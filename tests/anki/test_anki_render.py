@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import genanki
 from anki_helpers import FIXTURES, build, config_for, fresh_collection, import_package
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from notedeck.anki import models
 from notedeck.anki.cards import extract
 from notedeck.anki.deck import deck_id, fields_of
 from notedeck.anki.emit import emit, render_context
-from notedeck.anki.render import obsidian_url, page_path, site_url_of
+from notedeck.anki.render import RenderContext, obsidian_url, page_path, site_url_of
 from notedeck.vault import Diagnostics, Vault
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,6 +32,23 @@ def test_page_urls_follow_mkdocs():
     assert site_url_of("", "a.md") == ""
     assert obsidian_url("我的 库", "深度/激活.md") == \
         "obsidian://open?vault=%E6%88%91%E7%9A%84%20%E5%BA%93&file=%E6%B7%B1%E5%BA%A6%2F%E6%BF%80%E6%B4%BB"
+
+
+PATH_PART = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00"), min_size=1, max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["index", "README", "深度", "a b", "%", "#?&"]) | PATH_PART, min_size=1, max_size=3),
+       st.sampled_from(["", "relu", "激活 函数"]), st.booleans())
+def test_urls_of_the_render_context_are_the_reference_ones(parts, anchor, directory_urls):
+    """:class:`RenderContext` builds both URLs from one quoted path; they equal the reference functions'."""
+    rel = "/".join(parts) + ".md"
+    ctx = RenderContext(SimpleNamespace(root=Path("/x/我的 库#1")), site_url="https://x.org/site",  # type: ignore[arg-type]
+                        directory_urls=directory_urls)
+    note = SimpleNamespace(rel=rel, private=False)
+    for _ in range(2):  # computed, then cached
+        assert ctx.note_url(note, anchor) == site_url_of("https://x.org/site", rel, anchor, directory_urls)  # type: ignore[arg-type]
+        assert ctx.obsidian_url(note) == obsidian_url("我的 库#1", rel)  # type: ignore[arg-type]
 
 
 def test_ids_are_fixed_and_derived_from_names():

@@ -517,7 +517,7 @@ class _NoteCards:
         self.cloze_highlights = options.get("cloze_highlights", True) is not False
         self.tokens = note.tokens
         self.result = Extraction()
-        self.display = str(note.path)
+        self._index: tuple[list[int], list[tuple[int, int, tuple[str, ...], str]]] | None = None
 
     @cached_property
     def footnotes(self) -> dict[int, str]:
@@ -545,25 +545,26 @@ class _NoteCards:
 
     # -- helpers
     def diag(self, line: int, code: str, message: str, severity: str = "warning") -> None:
-        self.result.diagnostics.append(Diagnostic(self.display, line, 1, severity, code, message))  # type: ignore[arg-type]
+        self.result.diagnostics.append(Diagnostic(str(self.note.path), line, 1, severity, code, message))  # type: ignore[arg-type]
 
-    @cached_property
-    def _sections(self) -> list[tuple[int, int, tuple[str, ...], str]]:
-        """Per heading, once: (line, end line, breadcrumb, anchor)."""
-        title = self.note.title
-        out = []
-        for h in self.note.headings:
-            chain = [*h.parents, h.text]
-            if chain[0].strip() == title.strip():
-                chain = chain[1:]
-            out.append((h.line, h.end_line, (title, *chain), h.anchor))
-        return out
+    def _section_index(self) -> tuple[list[int], list[tuple[int, int, tuple[str, ...], str]]]:
+        """Per heading, once: its line, and (line, end line, breadcrumb, anchor)."""
+        if self._index is None:
+            title = self.note.title
+            sections = []
+            for h in self.note.headings:
+                chain = [*h.parents, h.text]
+                if chain[0].strip() == title.strip():
+                    chain = chain[1:]
+                sections.append((h.line, h.end_line, (title, *chain), h.anchor))
+            self._index = [s[0] for s in sections], sections
+        return self._index
 
     def context(self, line: int) -> tuple[tuple[str, ...], str]:
         """Breadcrumb (note title › headings) and anchor of the innermost heading around ``line``;
         cards of one section share the same tuple."""
-        sections = self._sections
-        k = bisect_right(self._section_starts, line)
+        starts, sections = self._index or self._section_index()
+        k = bisect_right(starts, line)
         while k:
             k -= 1
             _, end, crumb, anchor = sections[k]
@@ -571,18 +572,14 @@ class _NoteCards:
                 return crumb, anchor
         return (self.note.title,), ""
 
-    @cached_property
-    def _section_starts(self) -> list[int]:
-        return [s[0] for s in self._sections]
-
     def add(self, line: int, end_line: int, kind: Kind, front: list[Part], back: list[Part], origin: str,
             key: str | None = None, front_text: str | None = None, back_text: str | None = None) -> Card | None:
         ctx, anchor = self.context(line)
         cloze = kind == "cloze"
         if front_text is None:
             front_text = plain(front[0][1], cloze) if _inline_only(front) else plain_parts(front, cloze)
-        empty_back = _blank_side(back) if back_text is None else not back_text.strip()
-        if not cloze and (not front_text.strip() or empty_back):
+        if not cloze and (not front_text.strip() or (
+                _blank_side(back) if back_text is None else not back_text.strip())):
             side = "question" if not front_text.strip() else "answer"
             self.diag(line, "empty-card", f"card has an empty {side}; not written")
             return None
@@ -661,7 +658,9 @@ class _NoteCards:
                 if comment:
                     continue
                 made: list[Card] = []
-                if i > consumed_to and self.may_hold_cards(tokens[i + 1].content):
+                source = tokens[i + 1].content
+                if i > consumed_to and ("::" in source or "?" in source or "{{c" in source
+                                        or (self.cloze_highlights and "==" in source)):  # cheap pre-check
                     made, upto = self.paragraph(i)
                     consumed_to = max(consumed_to, upto)
                 ref = t.meta.get("block_id")
@@ -692,11 +691,6 @@ class _NoteCards:
         return (i >= 2 and tokens[i - 1].type == "obsidian_comment_close"
                 and tokens[i - 2].type == "obsidian_comment_open"
                 and tokens[i - 2].meta.get("directive", ())[:1] == ("table-cards",))
-
-    def may_hold_cards(self, source: str) -> bool:
-        """Cheap pre-check on a paragraph's source; the decision itself is made on its tokens."""
-        return ("::" in source or "?" in source or "{{c" in source
-                or (self.cloze_highlights and "==" in source))
 
     def _close_of(self, i: int) -> int:
         parent, k = self._parent.get(i, (None, None))

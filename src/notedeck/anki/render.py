@@ -71,6 +71,8 @@ class RenderContext:
     _pages: dict[str, str] = field(default_factory=dict)  # note rel → page URL on the site
     _fragments: dict[str, str] = field(default_factory=dict)  # heading anchor → "#…" (quoted)
     _obsidian: dict[str, str] = field(default_factory=dict)  # note rel → obsidian:// URL
+    _quoted_rels: dict[str, str] = field(default_factory=dict)
+    _vault_quoted: str | None = None
     sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (rel, anchor) → Source field
     contexts: dict[tuple[str, ...], str] = field(default_factory=dict)  # breadcrumb → Context field
 
@@ -90,12 +92,14 @@ class RenderContext:
 
     def note_url(self, note: Note, anchor: str = "") -> str:
         """The note's page (and heading) on the site; ``""`` for private notes or without ``site_url``.
-        Same URL as :func:`site_url_of`, quoted once per note and once per anchor."""
+        Same URL as :func:`site_url_of`; the path is quoted once per note (shared with
+        :meth:`obsidian_url`), an anchor once per build."""
         if note.private or not self.site_url:
             return ""
         page = self._pages.get(note.rel)
         if page is None:
-            page = self._pages[note.rel] = site_url_of(self.site_url, note.rel, "", self.directory_urls)
+            base = self.site_url if self.site_url.endswith("/") else self.site_url + "/"
+            page = self._pages[note.rel] = base + page_path(self._quoted(note.rel), self.directory_urls)
         if not anchor:
             return page
         fragment = self._fragments.get(anchor)
@@ -107,8 +111,20 @@ class RenderContext:
         """:func:`obsidian_url` of the note (once per note)."""
         url = self._obsidian.get(note.rel)
         if url is None:
-            url = self._obsidian[note.rel] = obsidian_url(self.vault.root.name, note.rel)
+            if self._vault_quoted is None:
+                self._vault_quoted = quote(self.vault.root.name, safe="")
+            file = self._quoted(note.rel).replace("/", "%2F")  # ``quote(rel, safe="")``
+            file = file[:-3] if file.endswith(".md") else file
+            url = self._obsidian[note.rel] = f"obsidian://open?vault={self._vault_quoted}&file={file}"
         return url
+
+    def _quoted(self, rel: str) -> str:
+        """``quote(rel, safe="/")``, once per note: quoting keeps ``/``, ``.md``, ``index`` and ``README`` as
+        they are, so :func:`page_path` of it is the quoted page path."""
+        q = self._quoted_rels.get(rel)
+        if q is None:
+            q = self._quoted_rels[rel] = quote(rel, safe="/")
+        return q
 
 
 def _label(link: Link) -> str:

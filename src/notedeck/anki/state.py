@@ -55,4 +55,4 @@ class State:
     def save(self) -> None:
         """Write the state of this build's cards (atomically; card order, which is the vault's path order)."""
         data = {"version": VERSION, "cards": self.seen}
-        atomic_write(self.path, json.dumps(data, separators=(",", ":")))  # GUIDs and hashes are ASCII
+        atomic_write(self.path, json.dumps(data, separators=(",", ":"), check_circular=False))  # ASCII: GUIDs, hashes
