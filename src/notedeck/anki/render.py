@@ -309,10 +309,12 @@ def render_inline(children: Sequence[Token], ctx: RenderContext) -> str:
         return _escape_text(children[0].content).strip()
     env = ctx.env
     out: list[str] = []
+    special = _HTML_SPECIAL.search
     for i, t in enumerate(children):
         tt = t.type
-        if tt == "text":  # the common cases, without the rule lookup
-            out.append(_escape_text(t.content))
+        if tt == "text":  # the common cases, without the rule lookup (and here: ``_escape_text``)
+            text = t.content
+            out.append(escapeHtml(text) if special(text) else text)
             continue
         if tt == "math_inline":
             out.append(_math(t.content, False, ctx))
