@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_right
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from html import escape
@@ -303,7 +303,7 @@ def _strip(children: list[Token], copy: bool = True) -> list[Token]:
     return out
 
 
-def _cut(line: list[Token], k: int, before: str, after: str, rev: bool) -> tuple[list[Token], list[Token], bool]:
+def _cut(line: list[Token], k: int, before: str, after: str) -> tuple[list[Token], list[Token]]:
     """``line`` cut at its text token ``k`` (``before`` + separator + ``after``): both halves, stripped."""
     if k:
         front = line[:k]
@@ -324,7 +324,7 @@ def _cut(line: list[Token], k: int, before: str, after: str, rev: bool) -> tuple
         after = after.strip()
         if after:
             back.append(_text(after))
-    return front, back, rev
+    return front, back
 
 
 def _split_separator(line: list[Token]) -> tuple[list[Token], list[Token], bool] | None:
@@ -343,7 +343,7 @@ def _split_separator(line: list[Token]) -> tuple[list[Token], list[Token], bool]
             if p < 0:
                 continue
             rev = c.startswith(":::", p)
-            return _cut(line, k, c[:p], c[p + (3 if rev else 2):], rev)
+            return (*_cut(line, k, c[:p], c[p + (3 if rev else 2):]), rev)
         for m in _SEP_RE.finditer(c):
             s = m.group(0)
             if s.startswith("{{"):
@@ -351,7 +351,7 @@ def _split_separator(line: list[Token]) -> tuple[list[Token], list[Token], bool]
             elif s == "}}":
                 in_cloze = max(0, in_cloze - 1)
             elif not in_cloze:
-                return _cut(line, k, c[:m.start()], c[m.end():], s == ":::")
+                return (*_cut(line, k, c[:m.start()], c[m.end():]), s == ":::")
     return None
 
 
@@ -563,7 +563,7 @@ class _NoteCards:
     def context(self, line: int) -> tuple[tuple[str, ...], str]:
         """Breadcrumb (note title › headings) and anchor of the innermost heading around ``line``;
         cards of one section share the same tuple."""
-        starts, sections = self._index or self._section_index()
+        starts, sections = self._section_index()
         k = bisect_right(starts, line)
         while k:
             k -= 1

@@ -149,13 +149,12 @@ def source_html(card: Card, ctx: RenderContext) -> str:
 def fields_of(card: Card, ctx: RenderContext) -> list[str]:
     """Field values in the order of the card's note type."""
     ctx.note = card.note
-    f, b = card.front, card.back
-    front = render_inline(f[0][1], ctx) if len(f) == 1 and f[0][0] == "inline" else render_side(f, ctx)
-    back = render_inline(b[0][1], ctx) if len(b) == 1 and b[0][0] == "inline" else render_side(b, ctx)
+    front = render_side(card.front, ctx)
+    back = render_side(card.back, ctx)
     context = ctx.contexts.get(card.context)
     if context is None:
         context = ctx.contexts[card.context] = escape(card.breadcrumb)
-    return [front, back, context, ctx.sources.get((card.note.rel, card.anchor)) or source_html(card, ctx)]
+    return [front, back, context, source_html(card, ctx)]
 
 
 def content_hash(kind: str, deck_and_tags: str, flds: str) -> str:
