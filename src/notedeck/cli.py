@@ -40,10 +40,14 @@ def main() -> None:
 @click.argument("vault", required=False)
 @click.option("--strict", is_flag=True, help="Warnings fail the exit code too.")
 def check(vault: str | None, strict: bool) -> None:
-    """Print the vault's diagnostics; exit 1 on errors (and warnings with --strict)."""
-    _, v = load(vault)
+    """Print the vault's diagnostics, with those of its cards and code blocks, writing nothing; exit 1 on
+    errors (and warnings with --strict)."""
+    config, v = load(vault)
     click.echo(f"notedeck: {len(v.notes)} notes, {len(v.attachments)} attachments", err=True)
-    sys.exit(_report(v.diagnostics, strict))
+    diags = v.diagnostics
+    diags.extend(extract_cards(v, base_deck(config), config.options).diagnostics)
+    syntax_diagnostics(v, diags)
+    sys.exit(_report(diags, strict))
 
 
 @main.command()
@@ -69,9 +73,11 @@ def build(vault: str | None, out: str, strict: bool) -> None:
     sys.exit(_report(diags, strict))
 
 
+from .anki.cards import extract as extract_cards  # noqa: E402
 from .anki.command import cards  # noqa: E402  (subcommands live with their emitters)
+from .anki.emit import base_deck  # noqa: E402
 from .site.command import serve  # noqa: E402
-from .snippets.extract import extract  # noqa: E402
+from .snippets.extract import extract, syntax_diagnostics  # noqa: E402
 
 main.add_command(cards)
 main.add_command(serve)

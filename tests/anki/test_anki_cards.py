@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from notedeck.anki.cards import extract
 from notedeck.anki.command import cards as cards_command
+from notedeck.cli import main
 from notedeck.vault import Vault
 
 
@@ -110,6 +111,19 @@ def test_card_diagnostics_at_path_and_line():
                                "card at line 12 (same GUID); give one a ^block-id. Not written") for d in result.diagnostics)
     fronts = [c.front_text for c in result.cards]
     assert fronts == ["重复的问题", "缺失图片", "正常问题"]  # the rest still builds
+
+
+def test_check_reports_the_card_diagnostics_and_writes_nothing(tmp_path, monkeypatch):
+    """``notedeck check`` shows what ``build`` would say of the cards (the card-enabled note's problems),
+    without writing a deck; ``--strict`` fails on them."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", str(FIXTURES / "anki-bad")])
+    assert result.exit_code == 0
+    codes = [(line.split(":")[1], line.split("[")[1].split("]")[0]) for line in result.stdout.splitlines()]
+    assert [c for c in codes if c[1] != "broken-embed"] == [
+        ("6", "empty-card"), ("8", "empty-card"), ("10", "bad-cloze"), ("14", "duplicate-card")]
+    assert CliRunner().invoke(main, ["check", str(FIXTURES / "anki-bad"), "--strict"]).exit_code == 1
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_cards_command_text_output_and_summary():
