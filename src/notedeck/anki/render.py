@@ -309,12 +309,10 @@ def render_inline(children: Sequence[Token], ctx: RenderContext) -> str:
         return _escape_text(children[0].content).strip()
     env = ctx.env
     out: list[str] = []
-    special = _HTML_SPECIAL.search
     for i, t in enumerate(children):
         tt = t.type
-        if tt == "text":  # the common cases, without the rule lookup (and here: ``_escape_text``)
-            text = t.content
-            out.append(escapeHtml(text) if special(text) else text)
+        if tt == "text":  # the common cases, without the rule lookup
+            out.append(_escape_text(t.content))
             continue
         if tt == "math_inline":
             out.append(_math(t.content, False, ctx))
