@@ -91,12 +91,16 @@ def test_every_internal_link_and_anchor_resolves(built):
     assert problems == []
 
 
-@pytest.mark.xfail(strict=True, reason="engine gap (Obsidian behaviour undocumented): raw HTML <img src>/<a href> "
-                   "with a vault path relative to the note are copied verbatim, so they break once the note "
-                   "becomes <name>/index.html")
 def test_raw_html_paths_to_vault_files_resolve(built):
+    """Raw HTML ``src``/``href`` with a vault path (relative to the note, else to the vault root) point at the
+    copied file or the note's page from the page's final URL (MkDocs does not rewrite raw HTML)."""
     site, _ = built
     assert [p for p in check_site(site) if p.startswith(HTML_PATHS_PAGE)] == []
+    page = (site / HTML_PATHS_PAGE).read_text(encoding="utf-8")
+    assert '<img src="../../Attachments/og-image.png"' in page
+    assert '<img src="../../Attachments/Figure%201.png"' in page
+    assert '<a href="../Tags/">' in page
+    assert '<a href="../../Linking%20notes%20and%20files/Internal%20links/#link-to-a-file">' in page
 
 
 @pytest.mark.parametrize("page, link_text, expected", [

@@ -117,6 +117,34 @@ def test_media_embeds_use_page_relative_urls(tmp_path, dir_urls, prefix):
     assert f'<video class="notedeck-video" controls src="{prefix}f/clip.mp4">' in out
 
 
+@pytest.mark.parametrize("dir_urls, img, note, index, here", [
+    (True, "../../f/图.png", "../../笔记/目标/#中文-标题", "../../f/", "#中文-标题"),
+    (False, "../f/图.png", "../笔记/目标.html#中文-标题", "../f/index.html", "#中文-标题"),
+])
+def test_raw_html_paths_point_at_final_urls(tmp_path, dir_urls, img, note, index, here):
+    """``src``/``href`` of raw HTML (inline, in an HTML block, in a quote) name vault paths relative to the note,
+    else to the vault root; they become URLs relative to the page. A private note's path never appears."""
+    files = {"n/a.md": ('<img src="../f/图.png" width="40"> <a href="笔记/目标.md#中文-标题">x</a>\n\n'
+                        "> <a href='f/README.md'>folder page</a> <a href=\"#中文-标题\">same page</a>\n\n"
+                        '<div>\n<a href="a.md#中文-标题">here</a> <a href="../秘密.md">secret</a> '
+                        '<a href="https://x.org/a.md">web</a> <a href="没有.md">missing</a>\n</div>\n\n'
+                        "`<img src=\"../f/图.png\">`\n\n## 中文 标题\n"),
+             "f/图.png": b"x", "f/README.md": "# f\n", "笔记/目标.md": TARGET, "秘密.md": "---\npublish: false\n---\n# s\n"}
+    out = render(tmp_path, files, "n/a.md", use_directory_urls=dir_urls)
+    assert f'<img src="{img}" width="40">' in out
+    assert f'<a href="{note}">x</a>' in out
+    assert f"<a href='{index}'>folder page</a>" in out
+    assert '<a href="#中文-标题">same page</a>' in out and f'<a href="{here}">here</a>' in out
+    assert '<a href="#">secret</a>' in out and "秘密" not in out
+    assert '<a href="https://x.org/a.md">web</a>' in out and '<a href="没有.md">missing</a>' in out
+    assert '`<img src="../f/图.png">`' in out  # code is never rewritten
+
+
+def test_raw_html_path_to_a_missing_file_is_reported(tmp_path):
+    v = vault_of(tmp_path, {"a.md": 'x <img src="没有.png">\n\n<!-- <img src="也没有.png"> -->\n\nx <!-- <a href="b.md"> -->\n'})
+    assert [(d.line, d.col, d.code) for d in v.diagnostics] == [(1, 13, "broken-link")]  # not the commented-out ones
+
+
 def test_page_dir():
     assert page_dir("a/b.md") == "a/b"
     assert page_dir("a/index.md") == "a"

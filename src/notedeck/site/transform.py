@@ -181,9 +181,24 @@ class _Renderer:
 
     def html_url(self, rel: str) -> str:
         """For raw HTML (not rewritten by MkDocs): relative to the page's final URL."""
-        base = self.host_rel[:-3] if self.host_rel in self.site.own_folder else page_dir(
-            self.host_rel, self.site.use_directory_urls)
-        return _url_path(posixpath.relpath(rel, base or "."))
+        return _url_path(posixpath.relpath(rel, self.page_folder(self.host_rel) or "."))
+
+    def html_page_url(self, target: Note, anchor: str = "") -> str:
+        """A note's page for raw HTML, relative to this page's final URL (MkDocs' page URLs: ``a/b/``, ``a/``
+        for ``a/index.md`` and ``a/README.md``; ``a/b.html`` without directory URLs)."""
+        frag = "#" + _url_fragment(anchor) if anchor else ""
+        if target.rel == self.host_rel and frag:
+            return frag
+        if self.site.use_directory_urls:
+            return self.html_url(self.page_folder(target.rel) or ".") + "/" + frag
+        stem = target.rel[:-3] if target.rel.lower().endswith(".md") else target.rel
+        folder, _, name = stem.rpartition("/")
+        page = posixpath.join(folder, "index.html") if name in ("index", "README") else stem + ".html"
+        return self.html_url(page) + frag
+
+    def page_folder(self, rel: str) -> str:
+        """The folder a note's page URL stands for (what relative URLs on that page resolve against)."""
+        return rel[:-3] if rel in self.site.own_folder else page_dir(rel, self.site.use_directory_urls)
 
     # -- the text of lines a..b of ``note``, transformed
     def render(self, note: Note, a: int, b: int, stack: list, embedded: bool = False,
@@ -276,6 +291,8 @@ class _Renderer:
         r = self.vault.resolve(link, note)
         if link.kind == "markdown":
             return self.markdown_link_edits(note, link, r)
+        if link.kind == "html":
+            return self.html_link_edits(link, r)
         if not r.ok:
             return [(sp.start, sp.end, _broken(link.alias if link.alias and not link.width else _default_text(link), r.message))]
         target = r.note
@@ -316,6 +333,22 @@ class _Renderer:
             anchor = r.heading.anchor if r.heading else ("^" + r.block.id if r.block else "")
             url = self.note_url(target, anchor)
         return [(mid, sp.end, f"]({url})")]
+
+    def html_link_edits(self, link: Link, r) -> list[Edit]:
+        """A raw HTML ``src``/``href`` (MkDocs leaves them alone): the target's final URL relative to this page;
+        ``#`` for a private note; as written when it does not resolve (reported by the model)."""
+        if not r.ok:
+            return []
+        target = r.note
+        if target is None:  # a file; a fragment (``#page=2`` of a PDF) is kept
+            frag = "#" + _url_fragment("#".join(link.headings)) if link.headings else ""
+            url = self.html_url(r.rel) + frag
+        elif target.private:
+            url = "#"
+        else:
+            anchor = r.heading.anchor if r.heading else ("^" + r.block.id if r.block else "")
+            url = self.html_page_url(target, anchor)
+        return [(link.span.start, link.span.end, html.escape(url))]
 
     def web_embed(self, link: Link) -> str | None:
         """An external image as Obsidian shows it: a YouTube page as its player, a size from the alt text."""

@@ -69,14 +69,15 @@ class BlockRef:
 
 @dataclass
 class Link:
-    """A wikilink/embed (``[[…]]``, ``![[…]]``) or a Markdown link/image to a local target."""
+    """A wikilink/embed (``[[…]]``, ``![[…]]``), a Markdown link/image or a raw HTML ``src``/``href`` to a local
+    target."""
 
     target: str  # note or file part, as written (may be "" for ``[[#h]]``)
     headings: tuple[str, ...] = ()  # ``#A#B`` path
     block: str | None = None  # ``^id``
     alias: str | None = None  # text after ``|`` (wiki image embeds: the raw size spec); Markdown: the label/alt
     embed: bool = False
-    kind: Literal["wiki", "markdown", "url"] = "wiki"  # url: an external image (``Note.web_embeds``)
+    kind: Literal["wiki", "markdown", "html", "url"] = "wiki"  # html: a raw tag's src/href; url: an external image
     width: int | None = None
     height: int | None = None
     raw: str = ""

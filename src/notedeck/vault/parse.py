@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import unquote
 
 import yaml
 from markdown_it.token import Token
@@ -22,6 +24,9 @@ _OPTION_RE = re.compile(r"""([A-Za-z_][\w-]*)=(?:"([^"]*)"|'([^']*)'|(\S+))|(\S+
 _SIZE_RE = re.compile(r"^\s*(\d+)\s*(?:x\s*(\d+)\s*)?$")
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _DIRECTIVE_RE = re.compile(r"^notedeck:\s*(.+)$")
+_HTML_TAG_RE = re.compile(r"<[A-Za-z][^<>]*>")
+_HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
+_HTML_PATH_RE = re.compile(r"""\s(?:src|href)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -130,6 +135,22 @@ def _plain(children: list[Token] | None) -> str:
             out.append(_plain(t.children))
     return "".join(out).strip()
 
+
+
+def _local_link(href: str, embed: bool, kind: str) -> Link | None:
+    """A link to a vault path (``a/b.md#Heading``, ``img.png``, ``n.md#^id``), URL-decoded; None for URLs."""
+    if not href or _SCHEME_RE.match(href) or href.startswith("//"):
+        return None
+    path, _, frag = href.partition("#")
+    path = unquote(path.split("?", 1)[0])
+    frag = unquote(frag)
+    headings: tuple[str, ...] = ()
+    block = None
+    if frag.startswith("^"):
+        block = frag[1:]
+    elif frag:
+        headings = tuple(p for p in frag.split("#") if p)
+    return Link(path, headings, block, None, embed, kind, raw=unquote(href))  # type: ignore[arg-type]
 
 class _Builder:
     def __init__(self, path: Path, rel: str, text: str, blocks_only: bool = False) -> None:
@@ -250,6 +271,9 @@ class _Builder:
                     self.math_block_id(tok)
             elif t == "inline":
                 self.inline(tok, tokens, i)
+            elif t == "html_block" and tok.map:
+                ls = note.line_starts
+                self.html_links(ls[tok.map[0]], ls[tok.map[1]] if tok.map[1] < len(ls) else len(note.text))
             if t not in ("obsidian_comment_open", "obsidian_comment_close") and tok.nesting >= 0 and t != "inline":
                 directive_used = True
         self.finish_headings()
@@ -321,6 +345,8 @@ class _Builder:
                     web = Link(str(href), embed=True, kind="url", raw=str(href), span=self.span(child.meta, line))
                     web.alias, web.width, web.height = _alt_and_size(_plain(child.children))
                     note.web_embeds.append(web)
+            elif ct == "html_inline" and "start" in child.meta:
+                self.html_links(child.meta["start"], child.meta["end"])
             elif ct == "tag":
                 note.tags.append(Tag(child.content, self.span(child.meta, line)))
             elif ct == "mark_open":
@@ -334,25 +360,33 @@ class _Builder:
         self.block_id(tok, tokens, i, children)
 
     def markdown_link(self, href: str, image: bool, tok: Token, line: int) -> Link | None:
-        from urllib.parse import unquote
-
-        if not href or _SCHEME_RE.match(href) or href.startswith("//"):
+        link = _local_link(href, image, "markdown")
+        if link is None:
             return None
-        path, _, frag = href.partition("#")
-        path = unquote(path.split("?", 1)[0])
-        frag = unquote(frag)
-        headings: tuple[str, ...] = ()
-        block = None
-        if frag.startswith("^"):
-            block = frag[1:]
-        elif frag:
-            headings = tuple(p for p in frag.split("#") if p)
-        link = Link(path, headings, block, None, image, "markdown", raw=unquote(href), span=self.span(tok.meta, line))
+        link.span = self.span(tok.meta, line)
         if image:
             link.alias, link.width, link.height = _alt_and_size(_plain(tok.children))
         else:
             link.alias = _plain(tok.children) or None
         return link
+
+    def html_links(self, start: int, end: int) -> None:
+        """``src``/``href`` values of raw HTML tags in ``text[start:end]`` that name a local path: links read
+        like Markdown ones (relative to the note first), never embeds; a bare ``#fragment`` is left to the browser."""
+        note = self.note
+        comments = [c.span() for c in _HTML_COMMENT_RE.finditer(note.text, start, end)]
+        for tag in _HTML_TAG_RE.finditer(note.text, start, end):
+            if any(a <= tag.start() < b for a, b in comments):
+                continue
+            for m in _HTML_PATH_RE.finditer(tag.group(0)):
+                g = 1 if m.group(1) is not None else 2
+                value = html.unescape(m.group(g))
+                link = None if value.startswith("#") else _local_link(value, False, "html")
+                if link is not None:
+                    a = tag.start() + m.start(g)
+                    line = note.line_of(a)
+                    link.span = Span(a, tag.start() + m.end(g), line, a - note.line_starts[line - 1] + 1)
+                    note.links.append(link)
 
     def block_id(self, tok: Token, tokens: list[Token], i: int, children: list[Token]) -> None:
         """``text ^id`` ends a paragraph/list item; ``^id`` alone names the block before it."""

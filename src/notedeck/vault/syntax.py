@@ -402,6 +402,9 @@ def obsidian_plugin(md: MarkdownIt) -> None:
     if "math_inline" in md.inline.ruler.get_all_rules():  # dollarmath: where ``$$…$$`` sits in a paragraph
         rule = next(r for r in md.inline.ruler.__rules__ if r.name == "math_inline").fn
         md.inline.ruler.at("math_inline", _with_span(rule, "$", ("math_inline_double",)))
+    if "html_inline" in md.inline.ruler.get_all_rules():  # where raw HTML tags sit (their src/href are links)
+        rule = next(r for r in md.inline.ruler.__rules__ if r.name == "html_inline").fn
+        md.inline.ruler.at("html_inline", _with_span(rule, "<", ("html_inline",)))
     if "footnote_inline" in md.inline.ruler.get_all_rules():
         md.inline.ruler.at("footnote_inline", _footnote_inline)
 

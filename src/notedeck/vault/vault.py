@@ -97,7 +97,7 @@ class Vault:
 
     def _resolve(self, link: Link, source: Note) -> Resolved:
         broken = "broken-embed" if link.embed else "broken-link"
-        target = self.index.resolve(link.target, source, relative_first=link.kind == "markdown")
+        target = self.index.resolve(link.target, source, relative_first=link.kind in ("markdown", "html"))
         if target.status == "outside":
             return Resolved(link, target, problem="outside-vault", message=f"{link.raw} points outside the vault; not followed")
         if not target.found:
