@@ -235,6 +235,8 @@ def plain_parts(parts: list[Part], markers: bool = False) -> str:
                     out.append(t.content.rstrip("\n"))
                 elif t.type in ("math_block", "math_block_label"):
                     out.append(f"$${t.content.strip()}$$")
+                elif t.type == "html_block" and not t.content.lstrip().startswith("<!--"):
+                    out.append(t.content)
         else:
             out.append(str(value))
     return "\n".join(s.strip("\n") for s in out if s.strip())

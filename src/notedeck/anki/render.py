@@ -173,11 +173,15 @@ class CardRenderer(RendererHTML):
 
     def html_inline(self, tokens, idx, options, env) -> str:
         content = tokens[idx].content
-        return "" if content.startswith("<!--") else content  # e.g. the SR plugin's ``<!--SR:…-->``
+        if content.startswith("<!--"):  # e.g. the SR plugin's ``<!--SR:…-->``
+            return ""
+        return self._html_paths(tokens[idx], content, env)
 
     def html_block(self, tokens, idx, options, env) -> str:
         content = tokens[idx].content
-        return "" if content.lstrip().startswith("<!--") else content
+        if content.lstrip().startswith("<!--"):
+            return ""
+        return self._html_paths(tokens[idx], content, env)
 
     def cloze_open(self, tokens, idx, options, env) -> str:
         env["nd"].in_cloze += 1
@@ -219,6 +223,33 @@ class CardRenderer(RendererHTML):
         return f'<a href="{escape(url)}">' if url else '<a class="nd-link">'
 
     # -- helpers
+    def _html_paths(self, tok: Token, content: str, env: dict) -> str:
+        """Raw HTML with its vault paths (the model's links of the tag) pointing at the card's media or at the
+        site's page; as written when the tag's text is not the source's (inside a quote or list)."""
+        ctx: RenderContext = env["nd"]
+        links: list[Link] = tok.meta.get("links") or []
+        start = tok.meta.get("start")
+        note = ctx.note
+        if not links or start is None or note is None or note.text[start:start + len(content)] != content:
+            return content
+        out, pos = [], 0
+        for link in links:
+            r = ctx.vault.resolve(link, note)
+            if not r.ok:
+                continue
+            if r.note is not None:
+                anchor = r.heading.anchor if r.heading else (r.block.id if r.block else "")
+                url = ctx.note_url(r.note, anchor) or "#"
+            else:
+                path = ctx.vault.attachments.get(r.target.rel)
+                if path is None or not path.is_file():
+                    continue
+                url = ctx.media_name(path)
+            a, b = link.span.start - start, link.span.end - start
+            out += [content[pos:a], escape(url)]
+            pos = b
+        return "".join(out) + content[pos:]
+
     def _url(self, link: Link, env: dict) -> str:
         ctx: RenderContext = env["nd"]
         note = ctx.note

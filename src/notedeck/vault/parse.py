@@ -273,7 +273,9 @@ class _Builder:
                 self.inline(tok, tokens, i)
             elif t == "html_block" and tok.map:
                 ls = note.line_starts
-                self.html_links(ls[tok.map[0]], ls[tok.map[1]] if tok.map[1] < len(ls) else len(note.text))
+                found = self.html_links(ls[tok.map[0]], ls[tok.map[1]] if tok.map[1] < len(ls) else len(note.text))
+                if found:
+                    tok.meta.update(links=found, start=ls[tok.map[0]])
             if t not in ("obsidian_comment_open", "obsidian_comment_close") and tok.nesting >= 0 and t != "inline":
                 directive_used = True
         self.finish_headings()
@@ -346,7 +348,9 @@ class _Builder:
                     web.alias, web.width, web.height = _alt_and_size(_plain(child.children))
                     note.web_embeds.append(web)
             elif ct == "html_inline" and "start" in child.meta:
-                self.html_links(child.meta["start"], child.meta["end"])
+                found = self.html_links(child.meta["start"], child.meta["end"])
+                if found:
+                    child.meta["links"] = found  # for emitters that render the tag (its text starts at "start")
             elif ct == "tag":
                 note.tags.append(Tag(child.content, self.span(child.meta, line)))
             elif ct == "mark_open":
@@ -370,10 +374,11 @@ class _Builder:
             link.alias = _plain(tok.children) or None
         return link
 
-    def html_links(self, start: int, end: int) -> None:
+    def html_links(self, start: int, end: int) -> list[Link]:
         """``src``/``href`` values of raw HTML tags in ``text[start:end]`` that name a local path: links read
         like Markdown ones (relative to the note first), never embeds; a bare ``#fragment`` is left to the browser."""
         note = self.note
+        found: list[Link] = []
         comments = [c.span() for c in _HTML_COMMENT_RE.finditer(note.text, start, end)]
         for tag in _HTML_TAG_RE.finditer(note.text, start, end):
             if any(a <= tag.start() < b for a, b in comments):
@@ -386,7 +391,9 @@ class _Builder:
                     a = tag.start() + m.start(g)
                     line = note.line_of(a)
                     link.span = Span(a, tag.start() + m.end(g), line, a - note.line_starts[line - 1] + 1)
-                    note.links.append(link)
+                    found.append(link)
+        note.links.extend(found)
+        return found
 
     def block_id(self, tok: Token, tokens: list[Token], i: int, children: list[Token]) -> None:
         """``text ^id`` ends a paragraph/list item; ``^id`` alone names the block before it."""
