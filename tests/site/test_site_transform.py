@@ -125,7 +125,7 @@ def test_raw_html_paths_point_at_final_urls(tmp_path, dir_urls, img, note, index
     """``src``/``href`` of raw HTML (inline, in an HTML block, in a quote) name vault paths relative to the note,
     else to the vault root; they become URLs relative to the page. A private note's path never appears."""
     files = {"n/a.md": ('<img src="../f/图.png" width="40"> <a href="笔记/目标.md#中文-标题">x</a>\n\n'
-                        "> <a href='f/README.md'>folder page</a> <a href=\"#中文-标题\">same page</a>\n\n"
+                        "> <a href='f/README.md'>folder page</a> <a href=\"#中文-标题\">same page</a> <a href='?q=1'>q</a>\n\n"
                         '<div>\n<a href="a.md#中文-标题">here</a> <a href="../秘密.md">secret</a> '
                         '<a href="https://x.org/a.md">web</a> <a href="没有.md">missing</a>\n</div>\n\n'
                         "`<img src=\"../f/图.png\">`\n\n## 中文 标题\n"),
@@ -135,6 +135,7 @@ def test_raw_html_paths_point_at_final_urls(tmp_path, dir_urls, img, note, index
     assert f'<a href="{note}">x</a>' in out
     assert f"<a href='{index}'>folder page</a>" in out
     assert '<a href="#中文-标题">same page</a>' in out and f'<a href="{here}">here</a>' in out
+    assert "<a href='?q=1'>q</a>" in out
     assert '<a href="#">secret</a>' in out and "秘密" not in out
     assert '<a href="https://x.org/a.md">web</a>' in out and '<a href="没有.md">missing</a>' in out
     assert '`<img src="../f/图.png">`' in out  # code is never rewritten

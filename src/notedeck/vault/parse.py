@@ -376,7 +376,8 @@ class _Builder:
 
     def html_links(self, start: int, end: int) -> list[Link]:
         """``src``/``href`` values of raw HTML tags in ``text[start:end]`` that name a local path: links read
-        like Markdown ones (relative to the note first), never embeds; a bare ``#fragment`` is left to the browser."""
+        like Markdown ones (relative to the note first), never embeds; a bare ``#fragment`` or ``?query`` is left to
+        the browser."""
         note = self.note
         found: list[Link] = []
         comments = [c.span() for c in _HTML_COMMENT_RE.finditer(note.text, start, end)]
@@ -386,7 +387,7 @@ class _Builder:
             for m in _HTML_PATH_RE.finditer(tag.group(0)):
                 g = 1 if m.group(1) is not None else 2
                 value = html.unescape(m.group(g))
-                link = None if value.startswith("#") else _local_link(value, False, "html")
+                link = None if value.startswith(("#", "?")) else _local_link(value, False, "html")
                 if link is not None:
                     a = tag.start() + m.start(g)
                     line = note.line_of(a)
