@@ -6,7 +6,7 @@ import html
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Literal
 from urllib.parse import unquote
 
 import yaml
@@ -136,8 +136,7 @@ def _plain(children: list[Token] | None) -> str:
     return "".join(out).strip()
 
 
-
-def _local_link(href: str, embed: bool, kind: str) -> Link | None:
+def _local_link(href: str, embed: bool, kind: Literal["markdown", "html"]) -> Link | None:
     """A link to a vault path (``a/b.md#Heading``, ``img.png``, ``n.md#^id``), URL-decoded; None for URLs."""
     if not href or _SCHEME_RE.match(href) or href.startswith("//"):
         return None
@@ -150,7 +149,8 @@ def _local_link(href: str, embed: bool, kind: str) -> Link | None:
         block = frag[1:]
     elif frag:
         headings = tuple(p for p in frag.split("#") if p)
-    return Link(path, headings, block, None, embed, kind, raw=unquote(href))  # type: ignore[arg-type]
+    return Link(path, headings, block, None, embed, kind, raw=unquote(href))
+
 
 class _Builder:
     def __init__(self, path: Path, rel: str, text: str, blocks_only: bool = False) -> None:
