@@ -101,19 +101,20 @@ def test_missing_image_in_a_card_is_reported_once(tmp_path):
 
 
 def test_raw_html_paths_in_cards_become_media_and_site_links(tmp_path):
-    """``<img src>`` / ``<a href>`` with vault paths (inline, in a quote, in an HTML block of an answer): the image
-    is bundled once under its media name, a note link goes to the site."""
+    """``<img src>`` / ``<a href>`` with vault paths (inline, in a quote, in an HTML block of an answer, split over
+    the lines of a list item): the image is bundled once under its media name, a note link goes to the site."""
     vault = tmp_path / "v"
     (vault / "img").mkdir(parents=True)
     (vault / "img" / "图.png").write_bytes(b"png")
-    (vault / "其他.md").write_text("# 其他\n\n## 小节\n", encoding="utf-8")
+    (vault / "其他.md").write_text("# 其他\n\n## 小节\n\n段落 ^blk\n", encoding="utf-8")
     (vault / "n.md").write_text('---\ncards: true\n---\n看图 <img src="img/%E5%9B%BE.png" width="80">::答 '
                                 '<a href="其他.md#小节">链接</a>\n\n> 引用 <img src="img/图.png">::答\n\n'
-                                '块?\n?\n<div>\n<img src="img/图.png">\n</div>\n',
+                                '块?\n?\n<div>\n<img src="img/图.png">\n</div>\n\n'
+                                '- 列表 <img\n  src="img/图.png">::答 <a href="其他.md#^blk">块</a>\n',
                                 encoding="utf-8")
     v = Vault.load(vault)
     ctx = render_context(v, config_for(vault))
-    first, quoted, block = extract(v, "D").cards
+    first, quoted, block, listed = extract(v, "D").cards
     front, back = fields_of(first, ctx)[:2]
     (name,) = ctx.media
     assert name.startswith("nd-") and ctx.media[name] == vault / "img" / "图.png"
@@ -121,6 +122,9 @@ def test_raw_html_paths_in_cards_become_media_and_site_links(tmp_path):
     assert back == f'答 <a href="{SITE_URL}%E5%85%B6%E4%BB%96/#小节">链接</a>'.replace("#小节", "#%E5%B0%8F%E8%8A%82")
     assert fields_of(quoted, ctx)[0] == f'引用 <img src="{name}">'
     assert fields_of(block, ctx)[1] == f'<div>\n<img src="{name}">\n</div>'
+    front, back = fields_of(listed, ctx)[:2]
+    assert front == f'列表 <img\nsrc="{name}">'
+    assert back == f'答 <a href="{SITE_URL}%E5%85%B6%E4%BB%96/#%5Eblk">块</a>'  # the site's block ids are ^id
 
 
 def test_deck_option_names_the_package_and_top_deck(tmp_path):

@@ -141,6 +141,46 @@ def test_raw_html_paths_point_at_final_urls(tmp_path, dir_urls, img, note, index
     assert '`<img src="../f/图.png">`' in out  # code is never rewritten
 
 
+def test_raw_html_paths_every_form_and_nothing_else(tmp_path):
+    """Which raw HTML values are paths: src/href/poster/data and each srcset URL, quoted or not, also after a
+    ``>`` inside a quoted value and in a tag split over quoted lines; not inside another attribute's value, a
+    comment, script/style/textarea text, code an HTML block holds, and not ``#x``, ``?q``, ``./``, ``x/``."""
+    files = {"a.md": ('<img alt="a > b" src="p/1.png"> <img src=p/2.png> <video poster="p/3.png"></video>\n'
+                      '<object data="p/4.png"></object> <img srcset="p/5.png 1x, p/6.png 2x">\n\n'
+                      '> quoted <img\n> src="p/7.png">\n\n'
+                      '<a title="x href=\'nowhere.md\'" href="./">here</a> <a href="p/">folder</a> <a href="?q">q</a>\n\n'
+                      '<div>\n<!-- <img src="gone.png"> -->\n<script>var s = \'<img src="p/1.png">\'; for (i<n) {}</script>\n'
+                      '<style>a { background: url(p/1.png) }</style>\n</div>\n\n'
+                      '<details>\n<summary>s</summary>\nUse `<img src="p/1.png">` here.\n```html\n<img src="p/2.png">\n```\n\n'
+                      '</details>\n'),
+             **{f"p/{k}.png": b"x" for k in range(1, 8)}}
+    v = vault_of(tmp_path, files)
+    note = v.notes["a.md"]
+    assert [(l.target, note.text[l.span.start:l.span.end]) for l in note.links] == [
+        (f"p/{k}.png", f"p/{k}.png") for k in range(1, 8)]
+    assert list(v.diagnostics) == []
+    out = transform(note, SiteIndex.build(v), backlinks=False)
+    for k in range(1, 8):
+        assert f"../p/{k}.png" in out
+    assert out.count("../p/") == 7  # nothing in the comment, script, style, code span or fence
+
+
+def test_raw_html_links_keep_queries_and_hide_private_notes_even_when_broken(tmp_path):
+    files = {"a.md": '<img src="p/i.png?v=2"> <a href="秘密.md#没有的标题">s</a> <a href="b.md?x=1&amp;y=2#段">b</a>\n',
+             "p/i.png": b"x", "秘密.md": "---\npublish: false\n---\n# s\n", "b.md": "# b\n\n## 段\n"}
+    out = render(tmp_path, files)
+    assert '<img src="../p/i.png?v=2">' in out
+    assert '<a href="#">s</a>' in out and "秘密" not in out
+    assert '<a href="../b/?x=1&amp;y=2#段">b</a>' in out
+
+
+def test_a_broken_heading_in_a_private_note_does_not_show_its_path(tmp_path):
+    files = {"a.md": "[[秘密#没有|看]] [x](秘密.md#没有) ![[秘密#没有]]\n", "秘密.md": "---\npublish: false\n---\n# s\n"}
+    out = render(tmp_path, files)
+    assert "秘密.md" not in out and "notedeck-broken" not in out
+    assert out.startswith("看 x ") and "notedeck-private-embed" in out
+
+
 def test_raw_html_path_to_a_missing_file_is_reported(tmp_path):
     v = vault_of(tmp_path, {"a.md": 'x <img src="没有.png">\n\n<!-- <img src="也没有.png"> -->\n\nx <!-- <a href="b.md"> -->\n'})
     assert [(d.line, d.col, d.code) for d in v.diagnostics] == [(1, 13, "broken-link")]  # not the commented-out ones

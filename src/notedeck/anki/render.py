@@ -225,27 +225,22 @@ class CardRenderer(RendererHTML):
     # -- helpers
     def _html_paths(self, tok: Token, content: str, env: dict) -> str:
         """Raw HTML with its vault paths (the model's links of the tag) pointing at the card's media or at the
-        site's page; as written when the tag's text is not the source's (inside a quote or list)."""
+        site's page (``#`` without one)."""
         ctx: RenderContext = env["nd"]
-        links: list[Link] = tok.meta.get("links") or []
-        start = tok.meta.get("start")
         note = ctx.note
-        if not links or start is None or note is None or note.text[start:start + len(content)] != content:
+        found: list[tuple[Link, int, int]] = tok.meta.get("links") or []
+        if not found or note is None:
             return content
         out, pos = [], 0
-        for link in links:
+        for link, a, b in found:
             r = ctx.vault.resolve(link, note)
-            if not r.ok:
-                continue
             if r.note is not None:
-                anchor = r.heading.anchor if r.heading else (r.block.id if r.block else "")
-                url = ctx.note_url(r.note, anchor) or "#"
-            else:
-                path = ctx.vault.attachments.get(r.target.rel)
-                if path is None or not path.is_file():
-                    continue
+                url = ctx.note_url(r.note, self._anchor(r)) if r.ok else ""
+                url = url or "#"
+            elif r.ok and (path := ctx.vault.attachments.get(r.target.rel)) is not None and path.is_file():
                 url = ctx.media_name(path)
-            a, b = link.span.start - start, link.span.end - start
+            else:
+                continue
             out += [content[pos:a], escape(url)]
             pos = b
         return "".join(out) + content[pos:]
@@ -260,8 +255,12 @@ class CardRenderer(RendererHTML):
             return ""
         if r.note is None:
             return ""
-        anchor = r.heading.anchor if r.heading else (r.block.id if r.block else "")
-        return ctx.note_url(r.note, anchor)
+        return ctx.note_url(r.note, self._anchor(r))
+
+    @staticmethod
+    def _anchor(r) -> str:  # noqa: ANN001 - a Resolved link
+        """The site's anchor of a heading, or of a block (the site's ids are ``^id``)."""
+        return r.heading.anchor if r.heading else ("^" + r.block.id if r.block else "")
 
     def _link_html(self, link: Link, label_html: str, env: dict) -> str:
         url = self._url(link, env)

@@ -183,11 +183,11 @@ class _Renderer:
         """For raw HTML (not rewritten by MkDocs): relative to the page's final URL."""
         return _url_path(posixpath.relpath(rel, self.page_folder(self.host_rel) or "."))
 
-    def html_page_url(self, target: Note, anchor: str = "") -> str:
+    def html_page_url(self, target: Note, anchor: str = "", query: str = "") -> str:
         """A note's page for raw HTML, relative to this page's final URL (MkDocs' page URLs: ``a/b/``, ``a/``
         for ``a/index.md`` and ``a/README.md``; ``a/b.html`` without directory URLs)."""
-        frag = "#" + _url_fragment(anchor) if anchor else ""
-        if target.rel == self.host_rel and frag:
+        frag = ("?" + query if query else "") + ("#" + _url_fragment(anchor) if anchor else "")
+        if target.rel == self.host_rel and frag.startswith("#"):
             return frag
         if self.site.use_directory_urls:
             return self.html_url(self.page_folder(target.rel) or ".") + "/" + frag
@@ -292,10 +292,10 @@ class _Renderer:
         if link.kind == "markdown":
             return self.markdown_link_edits(note, link, r)
         if link.kind == "html":
-            return self.html_link_edits(link, r)
-        if not r.ok:
-            return [(sp.start, sp.end, _broken(link.alias if link.alias and not link.width else _default_text(link), r.message))]
+            return self.html_link_edits(note, link, r)
         target = r.note
+        if not r.ok and not (target is not None and target.private):  # (a private note's path is never shown)
+            return [(sp.start, sp.end, _broken(link.alias if link.alias and not link.width else _default_text(link), r.message))]
         if link.embed:
             if target is None:
                 rel = r.rel or link.target
@@ -317,12 +317,12 @@ class _Renderer:
         if mid < 0:
             return []
         label_start = sp.start + (2 if link.embed else 1)
-        if not r.ok:
+        target = r.note
+        if not r.ok and not (target is not None and target.private):  # (a private note's path is never shown)
             if not src[label_start:mid].strip():  # ``![](missing.png)``: show what is missing
                 return [(sp.start, sp.end, _broken(posixpath.basename(link.target) or link.raw, r.message))]
             return [(sp.start, label_start, f'<span class="notedeck-broken" title="{_attr(r.message)}">'),
                     (mid, sp.end, "</span>")]
-        target = r.note
         if target is not None and target.private:
             return [(sp.start, label_start, ""), (mid, sp.end, "")]
         if target is None:
@@ -334,21 +334,24 @@ class _Renderer:
             url = self.note_url(target, anchor)
         return [(mid, sp.end, f"]({url})")]
 
-    def html_link_edits(self, link: Link, r) -> list[Edit]:
-        """A raw HTML ``src``/``href`` (MkDocs leaves them alone): the target's final URL relative to this page;
-        ``#`` for a private note; as written when it does not resolve (reported by the model)."""
+    def html_link_edits(self, note: Note, link: Link, r) -> list[Edit]:
+        """A path in raw HTML (MkDocs leaves them alone): the target's final URL relative to this page, its
+        ``?query`` kept; ``#`` for a private note (even one whose heading is missing); as written when it does
+        not resolve (the model reports it)."""
+        sp = link.span
+        target = r.note
+        if target is not None and target.private:
+            return [(sp.start, sp.end, "#")]
         if not r.ok:
             return []
-        target = r.note
+        query = html.unescape(note.text[sp.start:sp.end]).partition("#")[0].partition("?")[2]
         if target is None:  # a file; a fragment (``#page=2`` of a PDF) is kept
             frag = "#" + _url_fragment("#".join(link.headings)) if link.headings else ""
-            url = self.html_url(r.rel) + frag
-        elif target.private:
-            url = "#"
+            url = self.html_url(r.rel) + (f"?{query}" if query else "") + frag
         else:
             anchor = r.heading.anchor if r.heading else ("^" + r.block.id if r.block else "")
-            url = self.html_page_url(target, anchor)
-        return [(link.span.start, link.span.end, html.escape(url))]
+            url = self.html_page_url(target, anchor, query)
+        return [(sp.start, sp.end, html.escape(url))]
 
     def web_embed(self, link: Link) -> str | None:
         """An external image as Obsidian shows it: a YouTube page as its player, a size from the alt text."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterator, Literal
@@ -24,9 +25,11 @@ _OPTION_RE = re.compile(r"""([A-Za-z_][\w-]*)=(?:"([^"]*)"|'([^']*)'|(\S+))|(\S+
 _SIZE_RE = re.compile(r"^\s*(\d+)\s*(?:x\s*(\d+)\s*)?$")
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _DIRECTIVE_RE = re.compile(r"^notedeck:\s*(.+)$")
-_HTML_TAG_RE = re.compile(r"<[A-Za-z][^<>]*>")
-_HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
-_HTML_PATH_RE = re.compile(r"""\s(?:src|href)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_HTML_TAG_RE = re.compile(r"""<([A-Za-z][A-Za-z0-9-]*)((?:[^<>"']|"[^"]*"|'[^']*')*)>""")
+_HTML_ATTR_RE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_HTML_RAW_TEXT_RE = re.compile(r"<(script|style|textarea)\b", re.IGNORECASE)  # their text is not markup
+_FENCE_RE = re.compile(r"^ {0,3}(```|~~~)[\s\S]*?(?:^ {0,3}\1|\Z)", re.MULTILINE)
+_PATH_ATTRS = frozenset({"src", "href", "poster", "data", "srcset"})
 
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -152,6 +155,57 @@ def _local_link(href: str, embed: bool, kind: Literal["markdown", "html"]) -> Li
     return Link(path, headings, block, None, embed, kind, raw=unquote(href))
 
 
+def _path_values(attrs: str) -> Iterator[tuple[int, str]]:
+    """(offset, value as written) of each path in a tag's attributes: ``src``, ``href``, ``poster``, ``data``,
+    and every URL of a ``srcset``."""
+    for m in _HTML_ATTR_RE.finditer(attrs):
+        name, g = m.group(1).lower(), m.lastindex or 0
+        if name not in _PATH_ATTRS or g < 2:
+            continue
+        if name == "srcset":  # "a.png 1x, b.png 2x"
+            for c in re.finditer(r"(?:^|,)\s*([^\s,]+)", m.group(g)):
+                yield m.start(g) + c.start(1), c.group(1)
+        else:
+            yield m.start(g), m.group(g)
+
+
+def _skipped_html(text: str) -> list[tuple[int, int]]:
+    """Parts of raw HTML that hold no tags to read: comments, the text of ``<script>``, ``<style>`` and
+    ``<textarea>``, and code spans and fences (an HTML block may hold Markdown); found in one pass each."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    while (a := text.find("<!--", pos)) >= 0:
+        b = text.find("-->", a + 4)
+        pos = len(text) if b < 0 else b + 3
+        out.append((a, pos))
+    lower = text.lower()
+    for m in _HTML_RAW_TEXT_RE.finditer(text):
+        b = lower.find("</" + m.group(1).lower(), m.end())
+        out.append((m.end(), len(text) if b < 0 else b))
+    out.extend(_code_spans(text))
+    return out
+
+
+def _code_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Fences and backtick code spans in Markdown text (a run of backticks closes at the next run of the same
+    length), in linear time."""
+    for m in _FENCE_RE.finditer(text):
+        yield m.span()
+    runs = [(m.start(), m.end()) for m in re.finditer(r"`+", text)]
+    by_length: dict[int, list[int]] = {}
+    for k, (a, b) in enumerate(runs):
+        by_length.setdefault(b - a, []).append(k)
+    used_until = -1
+    for k, (a, b) in enumerate(runs):
+        if k <= used_until:
+            continue
+        same = by_length[b - a]
+        j = bisect_right(same, k)
+        if j < len(same):
+            used_until = same[j]
+            yield a, runs[same[j]][1]
+
+
 class _Builder:
     def __init__(self, path: Path, rel: str, text: str, blocks_only: bool = False) -> None:
         self.note = Note(path=path, rel=rel, text=text, line_starts=line_starts_of(text))
@@ -273,9 +327,10 @@ class _Builder:
                 self.inline(tok, tokens, i)
             elif t == "html_block" and tok.map:
                 ls = note.line_starts
-                found = self.html_links(ls[tok.map[0]], ls[tok.map[1]] if tok.map[1] < len(ls) else len(note.text))
+                found = self.html_links(tok.content, ls[tok.map[0]],
+                                        ls[tok.map[1]] if tok.map[1] < len(ls) else len(note.text))
                 if found:
-                    tok.meta.update(links=found, start=ls[tok.map[0]])
+                    tok.meta["links"] = found
             if t not in ("obsidian_comment_open", "obsidian_comment_close") and tok.nesting >= 0 and t != "inline":
                 directive_used = True
         self.finish_headings()
@@ -348,9 +403,9 @@ class _Builder:
                     web.alias, web.width, web.height = _alt_and_size(_plain(child.children))
                     note.web_embeds.append(web)
             elif ct == "html_inline" and "start" in child.meta:
-                found = self.html_links(child.meta["start"], child.meta["end"])
+                found = self.html_links(child.content, child.meta["start"], child.meta["end"])
                 if found:
-                    child.meta["links"] = found  # for emitters that render the tag (its text starts at "start")
+                    child.meta["links"] = found  # for emitters that render the tag
             elif ct == "tag":
                 note.tags.append(Tag(child.content, self.span(child.meta, line)))
             elif ct == "mark_open":
@@ -374,26 +429,36 @@ class _Builder:
             link.alias = _plain(tok.children) or None
         return link
 
-    def html_links(self, start: int, end: int) -> list[Link]:
-        """``src``/``href`` values of raw HTML tags in ``text[start:end]`` that name a local path: links read
-        like Markdown ones (relative to the note first), never embeds; a bare ``#fragment`` or ``?query`` is left to
-        the browser."""
+    def html_links(self, html_text: str, start: int, end: int) -> list[tuple[Link, int, int]]:
+        """Paths in raw HTML (``html_text``: a tag or an HTML block as markdown-it gives it; its source is
+        ``text[start:end]``, which may hold quote markers too): ``src``, ``href``, ``poster``, ``data`` and each
+        ``srcset`` URL naming a local path become links read like Markdown ones (relative to the note first),
+        never embeds. Comments, ``<script>``/``<style>``/``<textarea>`` text and code (which an HTML block
+        may hold) are skipped; so are ``#fragment``, ``?query``, folder URLs (``x/``, ``.``) and URLs.
+        Returns each link with where its value sits in ``html_text``."""
         note = self.note
-        found: list[Link] = []
-        comments = [c.span() for c in _HTML_COMMENT_RE.finditer(note.text, start, end)]
-        for tag in _HTML_TAG_RE.finditer(note.text, start, end):
-            if any(a <= tag.start() < b for a, b in comments):
+        found: list[tuple[Link, int, int]] = []
+        skip = _skipped_html(html_text)
+        cursor = start  # tags are found in the source in the order markdown-it's text has them
+        for tag in _HTML_TAG_RE.finditer(html_text):
+            at = note.text.find(html_text[tag.start():tag.end(1)], cursor, end)
+            if at < 0:
+                break
+            cursor = at + 1
+            if any(a <= tag.start() < b for a, b in skip):
                 continue
-            for m in _HTML_PATH_RE.finditer(tag.group(0)):
-                g = 1 if m.group(1) is not None else 2
-                value = html.unescape(m.group(g))
-                link = None if value.startswith(("#", "?")) else _local_link(value, False, "html")
-                if link is not None:
-                    a = tag.start() + m.start(g)
-                    line = note.line_of(a)
-                    link.span = Span(a, tag.start() + m.end(g), line, a - note.line_starts[line - 1] + 1)
-                    found.append(link)
-        note.links.extend(found)
+            for offset, raw in _path_values(tag.group(2)):
+                value = html.unescape(raw)
+                if not value or value.startswith(("#", "?", "\\")) or value.endswith("/") or value in (".", ".."):
+                    continue
+                link = _local_link(value, False, "html")
+                where = note.text.find(raw, at, end)
+                if link is None or where < 0:
+                    continue
+                line = note.line_of(where)
+                link.span = Span(where, where + len(raw), line, where - note.line_starts[line - 1] + 1)
+                found.append((link, tag.start(2) + offset, tag.start(2) + offset + len(raw)))
+        note.links.extend(link for link, _, _ in found)
         return found
 
     def block_id(self, tok: Token, tokens: list[Token], i: int, children: list[Token]) -> None:
