@@ -165,3 +165,34 @@ def test_templates_folder_is_published_and_list_titles_read_well(tmp_path):
     page = (site / "templates" / "Task" / "index.html").read_text(encoding="utf-8")
     assert "<title>任务模板" in page
     assert not check_site(site)
+
+
+def test_a_declaration_like_embed_in_an_html_block_does_not_stop_the_page(tmp_path):
+    """``<![[x]]`` in an HTML block made Python-Markdown's HTML parser raise on the whole page."""
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "a.md").write_text("# a\n\n<div>\n<![[emb]]<summary>s</summary>\n<![CDATA[ok]]>\n</div>\n", encoding="utf-8")
+    (vault / "emb.md").write_text("# emb\n", encoding="utf-8")
+    site, diags = build_site(vault, tmp_path / "out")
+    assert [str(d) for d in diags] == []
+    page = (site / "a" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;![[emb]]<summary>s</summary>" in page and "<![CDATA[ok]]>" in page
+
+
+def test_an_unexpected_error_in_the_site_build_is_a_diagnostic_not_a_traceback(tmp_path, monkeypatch):
+    import mkdocs.commands.build
+    from click.testing import CliRunner
+
+    from notedeck.cli import main
+
+    def broken_build(config, **kw):
+        raise AssertionError("expected name token")
+
+    monkeypatch.setattr(mkdocs.commands.build, "build", broken_build)
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "a.md").write_text("# a\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(vault), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # exit 1, not the AssertionError
+    assert "error[site-build]: site build failed: AssertionError: expected name token" in result.output
+    assert "Traceback" not in result.output

@@ -365,13 +365,17 @@ _OPEN_TAG = re.compile(r"[ \t]*<([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>")
 
 def html_block_edits(note: Note, a: int, b: int) -> list[Edit]:
     """``<details>``, ``<div>`` … opened in an HTML block and closed later, with Markdown between: CommonMark
-    (Obsidian) renders that Markdown, Python-Markdown only with ``markdown="1"`` (md_in_html), added here."""
+    (Obsidian) renders that Markdown, Python-Markdown only with ``markdown="1"`` (md_in_html), added here.
+    A ``<![`` that opens no CDATA section (``<![[embed]]`` in an HTML block) is escaped: Python-Markdown's
+    HTML parser stops the whole page on it."""
     text, ls = note.text, note.line_starts
     edits: list[Edit] = []
     for tok in note.tokens:
         if tok.type != "html_block" or not tok.map or not (a - 1 <= tok.map[0] < b):
             continue
         start = ls[tok.map[0]]
+        end = ls[tok.map[1]] if tok.map[1] < len(ls) else len(text)
+        edits += [(k.start(), k.start() + 1, "&lt;") for k in _BAD_DECLARATION.finditer(text, start, end)]
         m = _OPEN_TAG.match(text, start)
         if not m or m.group(2) or "markdown=" in m.group(0):
             continue
@@ -382,6 +386,7 @@ def html_block_edits(note: Note, a: int, b: int) -> list[Edit]:
 
 
 _ITEM_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])[ \t]+")
+_BAD_DECLARATION = re.compile(r"<!\[(?!CDATA\[)")
 
 
 def hash_edits(note: Note, a: int, b: int) -> list[Edit]:

@@ -71,6 +71,9 @@ def emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> N
             os.replace(staging, final)
     except (MkDocsException, OSError) as e:
         diagnostics.add(str(config.mkdocs_yml or vault.root), 0, 0, "error", "site-build", f"site build failed: {e}")
+    except Exception as e:  # a bug in Python-Markdown, an extension or ours must not end the whole build
+        diagnostics.add(str(config.mkdocs_yml or vault.root), 0, 0, "error", "site-build",
+                        f"site build failed: {type(e).__name__}: {e} (please report it with the note that caused it)")
     finally:
         mk_logger.setLevel(old_level)
         if staging.exists():
