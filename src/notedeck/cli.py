@@ -69,7 +69,11 @@ def build(vault: str | None, out: str, strict: bool) -> None:
             continue
         if sys.stderr.isatty():
             click.echo(f"notedeck: building {name} …", err=True)
-        emit(v, config, out_dir, diags)
+        try:
+            emit(v, config, out_dir, diags)
+        except Exception as e:  # a bug of ours must not cost the other outputs (or show a traceback)
+            diags.add(str(v.root), 0, 0, "error", "internal-error",
+                      f"the {name} step failed: {type(e).__name__}: {e} (please report it with the vault's note)")
     sys.exit(_report(diags, strict))
 
 

@@ -73,3 +73,20 @@ def test_build_and_check_leave_every_vault_byte_unchanged(tmp_path: Path) -> Non
     r = CliRunner().invoke(main, ["check", str(vault)])
     assert r.exit_code == 0, r.output
     assert _digest(vault) == before
+
+
+def test_a_failing_step_is_an_internal_error_and_the_others_still_run(tmp_path, monkeypatch):
+    import notedeck.anki.emit
+
+    def broken(*args, **kwargs):
+        raise KeyError("oops")
+
+    monkeypatch.setattr(notedeck.anki.emit, "emit", broken)
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "a.md").write_text("# a\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["build", str(vault), "--out", str(out)])
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit)
+    assert "error[internal-error]: the anki step failed: KeyError: 'oops'" in r.output and "Traceback" not in r.output
+    assert (out / "site" / "a" / "index.html").is_file()  # the site step ran after it
