@@ -145,7 +145,7 @@ def test_raw_html_paths_every_form_and_nothing_else(tmp_path):
     """Which raw HTML values are paths: src/href/poster/data and each srcset URL, quoted or not, also after a
     ``>`` inside a quoted value and in a tag split over quoted lines; not inside another attribute's value, a
     comment, script/style/textarea text, code an HTML block holds, and not ``#x``, ``?q``, ``./``, ``x/``."""
-    files = {"a.md": ('<img alt="a > b" src="p/1.png"> <img src=p/2.png> <video poster="p/3.png"></video>\n'
+    files = {"a.md": ('<img alt="a > p/1.png" src="p/1.png"> <img src=p/2.png> <video poster="p/3.png"></video>\n'
                       '<object data="p/4.png"></object> <img srcset="p/5.png 1x, p/6.png 2x">\n\n'
                       '> quoted <img\n> src="p/7.png">\n\n'
                       '<a title="x href=\'nowhere.md\'" href="./">here</a> <a href="p/">folder</a> <a href="?q">q</a>\n\n'
@@ -163,6 +163,7 @@ def test_raw_html_paths_every_form_and_nothing_else(tmp_path):
     for k in range(1, 8):
         assert f"../p/{k}.png" in out
     assert out.count("../p/") == 7  # nothing in the comment, script, style, code span or fence
+    assert '<img alt="a > p/1.png" src="../p/1.png">' in out  # the value, not the same text before it
 
 
 def test_raw_html_links_keep_queries_and_hide_private_notes_even_when_broken(tmp_path):

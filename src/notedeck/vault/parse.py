@@ -452,7 +452,7 @@ class _Builder:
                 if not value or value.startswith(("#", "?", "\\")) or value.endswith("/") or value in (".", ".."):
                     continue
                 link = _local_link(value, False, "html")
-                where = note.text.find(raw, at, end)
+                where = note.text.find(raw, at + tag.start(2) - tag.start() + offset, end)  # (source: ≥ prefixes)
                 if link is None or where < 0:
                     continue
                 line = note.line_of(where)
