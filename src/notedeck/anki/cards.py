@@ -576,7 +576,6 @@ class _NoteCards:
 
     def add(self, line: int, end_line: int, kind: Kind, front: list[Part], back: list[Part], origin: str,
             key: str | None = None, front_text: str | None = None, back_text: str | None = None) -> Card | None:
-        ctx, anchor = self.context(line)
         cloze = kind == "cloze"
         if front_text is None:
             front_text = plain(front[0][1], cloze) if _inline_only(front) else plain_parts(front, cloze)
@@ -585,12 +584,31 @@ class _NoteCards:
             side = "question" if not front_text.strip() else "answer"
             self.diag(line, "empty-card", f"card has an empty {side}; not written")
             return None
-        if key is None:
-            key = normalize(front_text)
+        key = key if key is not None else normalize(front_text)
+        return self._card(line, end_line, kind, front, back, origin, key, front_text, back_text)
+
+    def _card(self, line: int, end_line: int, kind: Kind, front: list[Part], back: list[Part], origin: str,
+              key: str, front_text: str, back_text: str | None = None) -> Card:
+        ctx, anchor = self.context(line)
         card = Card(self.note, line, end_line, kind, front, back, key, self.deck, self.tags, ctx, anchor,
                     origin, front_text, back_text, self.note_key)  # type: ignore[arg-type]
         self.result.cards.append(card)
         return card
+
+    def question_card(self, line: int, children: list[Token]) -> Card | None:
+        """The usual one-line ``Q::A`` in one step: the separator in the first token, which is text without Anki
+        cloze braces, and both sides non-empty; None otherwise (:func:`_split_separator` and :meth:`add` decide)."""
+        c = children[0].content
+        p = c.find("::")
+        if children[0].type != "text" or p < 0 or "{{" in c or "}}" in c:
+            return None
+        rev = c.startswith(":::", p)
+        question, answer = c[:p].strip(), c[p + (3 if rev else 2):].lstrip()
+        if not question or not answer.strip():
+            return None
+        back = _strip([_text(answer), *children[1:]], copy=False)
+        return self._card(line, line, "reversed" if rev else "basic", [("inline", [_text(question)])],
+                          [("inline", back)], "inline", normalize(question), question)
 
     def _end(self, b: _Block) -> int:
         """Line after the block's last non-blank line."""
@@ -711,6 +729,9 @@ class _NoteCards:
         upto = i + 2
         source = inline.content
         if "\n" not in source and not skip_first and source.strip() not in ("?", "??"):  # one line: the common case
+            card = self.question_card(first_line, children) if "::" in source else None
+            if card is not None:
+                return [card], upto
             split = _split_separator(children) if "::" in source else None
             if split is not None:
                 front_t, back_t, rev = split
