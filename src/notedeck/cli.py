@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -45,9 +46,18 @@ def check(vault: str | None, strict: bool) -> None:
     config, v = load(vault)
     click.echo(f"notedeck: {len(v.notes)} notes, {len(v.attachments)} attachments", err=True)
     diags = v.diagnostics
-    diags.extend(extract_cards(v, base_deck(config), config.options).diagnostics)
-    syntax_diagnostics(v, diags)
+    _step("cards", v, diags, lambda: diags.extend(extract_cards(v, base_deck(config), config.options).diagnostics))
+    _step("code", v, diags, lambda: syntax_diagnostics(v, diags))
     sys.exit(_report(diags, strict))
+
+
+def _step(name: str, v: Vault, diags: Diagnostics, run: Callable[[], object]) -> None:
+    """Run one step; a bug of ours in it becomes an ``internal-error`` diagnostic, and the other steps still run."""
+    try:
+        run()
+    except Exception as e:
+        diags.add(str(v.root), 0, 0, "error", "internal-error",
+                  f"the {name} step failed: {type(e).__name__}: {e} (please report it with the vault's note)")
 
 
 @main.command()
@@ -69,11 +79,7 @@ def build(vault: str | None, out: str, strict: bool) -> None:
             continue
         if sys.stderr.isatty():
             click.echo(f"notedeck: building {name} …", err=True)
-        try:
-            emit(v, config, out_dir, diags)
-        except Exception as e:  # a bug of ours must not cost the other outputs (or show a traceback)
-            diags.add(str(v.root), 0, 0, "error", "internal-error",
-                      f"the {name} step failed: {type(e).__name__}: {e} (please report it with the vault's note)")
+        _step(name, v, diags, lambda: emit(v, config, out_dir, diags))
     sys.exit(_report(diags, strict))
 
 

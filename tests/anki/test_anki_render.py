@@ -127,6 +127,17 @@ def test_raw_html_paths_in_cards_become_media_and_site_links(tmp_path):
     assert back == f'答 <a href="{SITE_URL}%E5%85%B6%E4%BB%96/#%5Eblk">块</a>'  # the site's block ids are ^id
 
 
+def test_html_blocks_are_not_part_of_a_question_key(tmp_path):
+    """An HTML block above a multi-line question is shown but not keyed: the card keeps the GUID it had before
+    HTML blocks counted as card text (so re-imports keep its reviews)."""
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "n.md").write_text("---\ncards: true\n---\nWhat does this show?\n<pre>x = 1</pre>\n?\nAn assignment\n",
+                                encoding="utf-8")
+    (card,) = extract(Vault.load(vault), "D").cards
+    assert card.key == "what does this show?" and card.guid == genanki.guid_for("n.md", "what does this show?")
+
+
 def test_deck_option_names_the_package_and_top_deck(tmp_path):
     apkg, _ = build(FIXTURES / "anki-vault", tmp_path / "out", deck="我的卡组")
     assert apkg.name == "我的卡组.apkg"

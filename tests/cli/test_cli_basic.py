@@ -90,3 +90,17 @@ def test_a_failing_step_is_an_internal_error_and_the_others_still_run(tmp_path, 
     assert r.exit_code == 1 and isinstance(r.exception, SystemExit)
     assert "error[internal-error]: the anki step failed: KeyError: 'oops'" in r.output and "Traceback" not in r.output
     assert (out / "site" / "a" / "index.html").is_file()  # the site step ran after it
+
+
+def test_check_turns_a_bug_in_a_step_into_an_internal_error(tmp_path, monkeypatch):
+    import notedeck.cli
+
+    def broken(*args, **kwargs):
+        raise ValueError("bad")
+
+    monkeypatch.setattr(notedeck.cli, "extract_cards", broken)
+    (tmp_path / "a.md").write_text("# a\n\n```python\nx = (\n```\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit) and "Traceback" not in r.output
+    assert "error[internal-error]: the cards step failed: ValueError: bad" in r.output
+    assert "warning[code-syntax]" in r.output  # the next step still ran

@@ -166,6 +166,17 @@ def test_raw_html_paths_every_form_and_nothing_else(tmp_path):
     assert '<img alt="a > p/1.png" src="../p/1.png">' in out  # the value, not the same text before it
 
 
+def test_raw_html_paths_found_by_attribute_despite_tabs_and_custom_elements(tmp_path):
+    """markdown-it expands a list item's tab (its text is then longer than the source); ``<style-guide>`` is no
+    ``<style>`` element."""
+    files = {"t/n.md": '# N\n\n- <div>\n  <img\n\tsrc="p.png"> caption: p.png\n  </div>\n\n'
+                       '<style-guide>\n<img src="p.png">\n</style-guide>\n',
+             "t/p.png": b"x"}
+    out = render(tmp_path, files, "t/n.md")
+    assert '\tsrc="../p.png"> caption: p.png' in out
+    assert '<style-guide>\n<img src="../p.png">' in out
+
+
 def test_raw_html_links_keep_queries_and_hide_private_notes_even_when_broken(tmp_path):
     files = {"a.md": '<img src="p/i.png?v=2"> <a href="秘密.md#没有的标题">s</a> <a href="b.md?x=1&amp;y=2#段">b</a>\n',
              "p/i.png": b"x", "秘密.md": "---\npublish: false\n---\n# s\n", "b.md": "# b\n\n## 段\n"}
@@ -183,8 +194,11 @@ def test_a_broken_heading_in_a_private_note_does_not_show_its_path(tmp_path):
 
 
 def test_raw_html_path_to_a_missing_file_is_reported(tmp_path):
-    v = vault_of(tmp_path, {"a.md": 'x <img src="没有.png">\n\n<!-- <img src="也没有.png"> -->\n\nx <!-- <a href="b.md"> -->\n'})
-    assert [(d.line, d.col, d.code) for d in v.diagnostics] == [(1, 13, "broken-link")]  # not the commented-out ones
+    v = vault_of(tmp_path, {"a.md": 'x <img src="没有.png">\n\n<!-- <img src="也没有.png"> -->\n\nx <!-- <a href="b.md"> -->\n'
+                                    '\n<iframe src="../app/index.html"></iframe>\n'})
+    assert [(d.line, d.col, d.severity, d.code) for d in v.diagnostics] == [  # not the commented-out ones
+        (1, 13, "warning", "broken-link"),
+        (7, 14, "warning", "outside-vault")]  # never followed; a warning: it may be meant for the web server
 
 
 def test_page_dir():

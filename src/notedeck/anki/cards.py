@@ -66,7 +66,7 @@ class Card:
     @property
     def back_text(self) -> str:
         if self._back_text is None:
-            self._back_text = plain_parts(self.back)
+            self._back_text = plain_parts(self.back, html=True)
         return self._back_text
 
     @property
@@ -205,7 +205,7 @@ def _blank_side(parts: list[Part]) -> bool:
     """True when a side would show nothing (cheaper than building its text)."""
     for kind, value in parts:
         if kind != "inline":
-            if plain_parts([(kind, value)]).strip():
+            if plain_parts([(kind, value)], html=True).strip():
                 return False
             continue
         for t in value:
@@ -222,7 +222,9 @@ def _inline_only(parts: list[Part]) -> bool:
     return len(parts) == 1 and parts[0][0] == "inline"
 
 
-def plain_parts(parts: list[Part], markers: bool = False) -> str:
+def plain_parts(parts: list[Part], markers: bool = False, html: bool = False) -> str:
+    """Readable text of a side; ``html``: with its HTML blocks (answers: never in a question's text, which
+    is its key, so that the GUIDs of existing cards stay as they were)."""
     out: list[str] = []
     for kind, value in parts:
         if kind == "inline":
@@ -235,7 +237,7 @@ def plain_parts(parts: list[Part], markers: bool = False) -> str:
                     out.append(t.content.rstrip("\n"))
                 elif t.type in ("math_block", "math_block_label"):
                     out.append(f"$${t.content.strip()}$$")
-                elif t.type == "html_block" and not t.content.lstrip().startswith("<!--"):
+                elif html and t.type == "html_block" and not t.content.lstrip().startswith("<!--"):
                     out.append(t.content)
         else:
             out.append(str(value))

@@ -27,7 +27,7 @@ _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _DIRECTIVE_RE = re.compile(r"^notedeck:\s*(.+)$")
 _HTML_TAG_RE = re.compile(r"""<([A-Za-z][A-Za-z0-9-]*)((?:[^<>"']|"[^"]*"|'[^']*')*)>""")
 _HTML_ATTR_RE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
-_HTML_RAW_TEXT_RE = re.compile(r"<(script|style|textarea)\b", re.IGNORECASE)  # their text is not markup
+_HTML_RAW_TEXT_RE = re.compile(r"<(script|style|textarea)(?=[\s/>])", re.IGNORECASE)  # their text is not markup
 _FENCE_RE = re.compile(r"^ {0,3}(```|~~~)[\s\S]*?(?:^ {0,3}\1|\Z)", re.MULTILINE)
 _PATH_ATTRS = frozenset({"src", "href", "poster", "data", "srcset"})
 
@@ -155,18 +155,18 @@ def _local_link(href: str, embed: bool, kind: Literal["markdown", "html"]) -> Li
     return Link(path, headings, block, None, embed, kind, raw=unquote(href))
 
 
-def _path_values(attrs: str) -> Iterator[tuple[int, str]]:
-    """(offset, value as written) of each path in a tag's attributes: ``src``, ``href``, ``poster``, ``data``,
-    and every URL of a ``srcset``."""
+def _path_values(attrs: str) -> Iterator[tuple[str, int, str]]:
+    """(attribute name as written, offset, value as written) of each path in a tag's attributes: ``src``,
+    ``href``, ``poster``, ``data``, and every URL of a ``srcset``."""
     for m in _HTML_ATTR_RE.finditer(attrs):
-        name, g = m.group(1).lower(), m.lastindex or 0
-        if name not in _PATH_ATTRS or g < 2:
+        name, g = m.group(1), m.lastindex or 0
+        if name.lower() not in _PATH_ATTRS or g < 2:
             continue
-        if name == "srcset":  # "a.png 1x, b.png 2x"
+        if name.lower() == "srcset":  # "a.png 1x, b.png 2x"
             for c in re.finditer(r"(?:^|,)\s*([^\s,]+)", m.group(g)):
-                yield m.start(g) + c.start(1), c.group(1)
+                yield name, m.start(g) + c.start(1), c.group(1)
         else:
-            yield m.start(g), m.group(g)
+            yield name, m.start(g), m.group(g)
 
 
 def _skipped_html(text: str) -> list[tuple[int, int]]:
@@ -447,12 +447,19 @@ class _Builder:
             cursor = at + 1
             if any(a <= tag.start() < b for a, b in skip):
                 continue
-            for offset, raw in _path_values(tag.group(2)):
+            in_tag = at  # the source may differ inside the tag (quote markers, tabs expanded): found by name
+            named = ""
+            for name, offset, raw in _path_values(tag.group(2)):
+                if name != named:  # (a srcset's next URL follows the previous one)
+                    attr = re.compile(rf"{re.escape(name)}\s*=\s*").search(note.text, in_tag, end)
+                    in_tag, named = (attr.end() if attr else end), name
+                where = note.text.find(raw, in_tag, end)
+                if where >= 0:
+                    in_tag = where + len(raw)
                 value = html.unescape(raw)
                 if not value or value.startswith(("#", "?", "\\")) or value.endswith("/") or value in (".", ".."):
                     continue
                 link = _local_link(value, False, "html")
-                where = note.text.find(raw, at + tag.start(2) - tag.start() + offset, end)  # (source: ≥ prefixes)
                 if link is None or where < 0:
                     continue
                 line = note.line_of(where)

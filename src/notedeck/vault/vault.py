@@ -127,7 +127,8 @@ class Vault:
             for link in note.links:
                 r = self.resolve(link, note)
                 if r.problem:
-                    severity = "error" if r.problem == "outside-vault" else "warning"
+                    # (a raw HTML URL leaving the vault may be meant for the web server: never followed, a warning)
+                    severity = "error" if r.problem == "outside-vault" and link.kind != "html" else "warning"
                     self.diagnostics.add(display, link.line, link.col, severity, r.problem, r.message)  # type: ignore[arg-type]
                     continue
                 if r.target.status == "ambiguous":
