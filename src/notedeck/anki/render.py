@@ -235,7 +235,7 @@ class CardRenderer(RendererHTML):
         for link, a, b in found:
             r = ctx.vault.resolve(link, note)
             if r.note is not None:
-                url = ctx.note_url(r.note, self._anchor(r)) if r.ok else ""
+                url = ctx.note_url(r.note, r.anchor) if r.ok else ""
                 url = url or "#"
             elif r.ok and (path := ctx.vault.attachments.get(r.target.rel)) is not None and path.is_file():
                 url = ctx.media_name(path)
@@ -255,12 +255,7 @@ class CardRenderer(RendererHTML):
             return ""
         if r.note is None:
             return ""
-        return ctx.note_url(r.note, self._anchor(r))
-
-    @staticmethod
-    def _anchor(r) -> str:  # noqa: ANN001 - a Resolved link
-        """The site's anchor of a heading, or of a block (the site's ids are ``^id``)."""
-        return r.heading.anchor if r.heading else ("^" + r.block.id if r.block else "")
+        return ctx.note_url(r.note, r.anchor)
 
     def _link_html(self, link: Link, label_html: str, env: dict) -> str:
         url = self._url(link, env)

@@ -307,8 +307,7 @@ class _Renderer:
         if target is None:  # a file; a fragment (``#page=2`` of a PDF) is kept
             frag = "#" + _url_fragment("#".join(link.headings)) if link.headings else ""
             return [(sp.start, sp.end, f"[{md_text(text)}]({self.file_url(r.rel)}{frag})")]
-        anchor = r.heading.anchor if r.heading else ("^" + r.block.id if r.block else "")
-        return [(sp.start, sp.end, f"[{md_text(text)}]({self.note_url(target, anchor)})")]
+        return [(sp.start, sp.end, f"[{md_text(text)}]({self.note_url(target, r.anchor)})")]
 
     def markdown_link_edits(self, note: Note, link: Link, r) -> list[Edit]:
         sp = link.span
@@ -330,8 +329,7 @@ class _Renderer:
             if link.embed and link.width:  # ``![alt|300](img.png)``: Obsidian's size in the alt text
                 return [(label_start, mid, md_text(link.alias or "")), (mid, sp.end, f"]({url}){_size_attrs(link)}")]
         else:
-            anchor = r.heading.anchor if r.heading else ("^" + r.block.id if r.block else "")
-            url = self.note_url(target, anchor)
+            url = self.note_url(target, r.anchor)
         return [(mid, sp.end, f"]({url})")]
 
     def html_link_edits(self, note: Note, link: Link, r) -> list[Edit]:
@@ -349,8 +347,7 @@ class _Renderer:
             frag = "#" + _url_fragment("#".join(link.headings)) if link.headings else ""
             url = self.html_url(r.rel) + (f"?{query}" if query else "") + frag
         else:
-            anchor = r.heading.anchor if r.heading else ("^" + r.block.id if r.block else "")
-            url = self.html_page_url(target, anchor, query)
+            url = self.html_page_url(target, r.anchor, query)
         return [(sp.start, sp.end, html.escape(url))]
 
     def web_embed(self, link: Link) -> str | None:
@@ -393,7 +390,7 @@ class _Renderer:
         key = (target.rel, (a, b))
         if key in stack or len(stack) > MAX_EMBED_DEPTH:
             return _broken(_default_text(link), f"{link.raw}: embed cycle, not expanded")
-        anchor = r.heading.anchor if r.heading else ("^" + r.block.id if r.block else "")
+        anchor = r.anchor
         title = (link.alias if not link.width else None) or (r.heading.text if r.heading else target.title)
         if "excalidraw-plugin" in target.frontmatter:  # a drawing: its Markdown is the plugin's data, not prose
             return f"[{md_text(title)}]({self.note_url(target, anchor)}){{ .notedeck-drawing }}"

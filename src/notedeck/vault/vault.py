@@ -37,6 +37,12 @@ class Resolved:
     def rel(self) -> str | None:
         return self.target.rel
 
+    @property
+    def anchor(self) -> str:
+        """The id the site gives what the link names inside its note: the heading's anchor, ``^id`` for a block,
+        ``""`` for the note itself."""
+        return self.heading.anchor if self.heading else ("^" + self.block.id if self.block else "")
+
 
 @dataclass
 class Vault:
