@@ -19,7 +19,8 @@ def _report(diags: Diagnostics, strict: bool, quiet_ok: bool = False) -> int:
         click.echo(str(d), err=False)
     failed = diags.failed(strict)
     if not (quiet_ok and not len(diags)):
-        click.echo(f"notedeck: {diags.summary()}" + (" (--strict: warnings fail)" if strict and diags.count("warning") else ""), err=True)
+        strict_note = " (--strict: warnings fail)" if strict and diags.count("warning") else ""
+        click.echo(f"notedeck: {diags.summary()}{strict_note}", err=True)
     return 1 if failed else 0
 
 
@@ -79,7 +80,7 @@ def build(vault: str | None, out: str, strict: bool) -> None:
             continue
         if sys.stderr.isatty():
             click.echo(f"notedeck: building {name} …", err=True)
-        _step(name, v, diags, lambda: emit(v, config, out_dir, diags))
+        _step(name, v, diags, lambda emit=emit: emit(v, config, out_dir, diags))
     sys.exit(_report(diags, strict))
 
 

@@ -9,7 +9,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 EMITTERS: list[tuple[str, str]] = [
     ("snippets", "notedeck.snippets.extract:emit"),

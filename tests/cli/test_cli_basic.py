@@ -30,7 +30,7 @@ def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("# a\n\n[[nowhere]]\n", encoding="utf-8")
     r = CliRunner().invoke(main, ["check", str(tmp_path)])
     assert r.exit_code == 0
-    assert f"a.md:3:1: warning[broken-link]: [[nowhere]] matches no note or file in the vault" in r.output
+    assert "a.md:3:1: warning[broken-link]: [[nowhere]] matches no note or file in the vault" in r.output
     r = CliRunner().invoke(main, ["check", str(tmp_path), "--strict"])
     assert r.exit_code == 1
 

@@ -3,7 +3,6 @@ to it, the learning-rate experiments (学习率.md) and the worked gradient exam
 
 from __future__ import annotations
 
-from copy import deepcopy
 from pathlib import Path
 
 import numpy as np

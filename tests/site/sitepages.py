@@ -30,7 +30,7 @@ def land(site: Path, page: str, link_text: str) -> list[tuple[str, str, str]]:
         frag = unquote(url.fragment)
         tag = text = ""
         if frag:
-            el = re.search(r'<(h[1-6]|span)[^>]*\bid="%s"[^>]*>(.*?)</\1>' % re.escape(html.escape(frag, quote=True)),
+            el = re.search(r'<(h[1-6]|span)[^>]*\bid="' + re.escape(html.escape(frag, quote=True)) + r'"[^>]*>(.*?)</\1>',
                            target.read_text(encoding="utf-8"), re.S)
             assert el, f"{page}: {link_text!r} → no element with id {frag!r}"
             tag, text = el[1], html.unescape(re.sub("<[^>]+>", "", el[2])).replace("¶", "").strip()

@@ -192,7 +192,7 @@ def plain(children: list[Token], markers: bool = False) -> str:
         elif tt == "tag":
             out.append("#" + t.content)
         elif tt == "cloze_open" and markers:
-            out.append("{{c%d::" % t.meta["n"])
+            out.append(f"{{{{c{t.meta['n']}::")
         elif tt == "cloze_close" and markers:
             hint = t.meta.get("hint")
             out.append(f"::{hint}}}}}" if hint else "}}")

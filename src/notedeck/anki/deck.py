@@ -18,7 +18,7 @@ import zipfile
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 import genanki
 from genanki.apkg_col import APKG_COL
@@ -159,7 +159,7 @@ def fields_of(card: Card, ctx: RenderContext) -> list[str]:
 
 def content_hash(kind: str, deck_and_tags: str, flds: str) -> str:
     """What decides "changed": note type, deck, tags and every field (``flds``: joined by ``\\x1f``)."""
-    return hashlib.sha1(f"{kind}\x1f{deck_and_tags}\x1f{flds}".encode("utf-8")).hexdigest()
+    return hashlib.sha1(f"{kind}\x1f{deck_and_tags}\x1f{flds}".encode()).hexdigest()
 
 
 @dataclass

@@ -5,7 +5,8 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from ..config import Config
 from ..vault import Diagnostic, Diagnostics, Vault

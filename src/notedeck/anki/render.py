@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from markdown_it.common.utils import escapeHtml
@@ -185,7 +186,7 @@ class CardRenderer(RendererHTML):
 
     def cloze_open(self, tokens, idx, options, env) -> str:
         env["nd"].in_cloze += 1
-        return "{{c%d::" % tokens[idx].meta["n"]
+        return f"{{{{c{tokens[idx].meta['n']}::"
 
     def cloze_close(self, tokens, idx, options, env) -> str:
         env["nd"].in_cloze -= 1

@@ -26,7 +26,7 @@ class State:
     changed: int = 0
 
     @classmethod
-    def load(cls, folder: Path) -> "State":
+    def load(cls, folder: Path) -> State:
         path = folder / STATE_NAME
         state = cls(path)
         try:

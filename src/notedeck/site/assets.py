@@ -16,7 +16,9 @@ CSS = """\
   background-color: var(--md-default-fg-color--light);
   -webkit-mask-image: var(--md-admonition-icon--quote); mask-image: var(--md-admonition-icon--quote);
 }
-.md-typeset .notedeck-backlinks { margin-top: 2.5em; padding-top: .8em; border-top: .05rem solid var(--md-default-fg-color--lightest); font-size: .9em; }
+.md-typeset .notedeck-backlinks {
+  margin-top: 2.5em; padding-top: .8em; border-top: .05rem solid var(--md-default-fg-color--lightest); font-size: .9em;
+}
 .md-typeset .notedeck-backlinks-title { font-weight: 700; margin-bottom: .2em; }
 .md-typeset iframe.notedeck-pdf { border: .05rem solid var(--md-default-fg-color--lightest); }
 .md-typeset video.notedeck-video { max-width: 100%; }

@@ -85,7 +85,8 @@ def check_site(site: str | Path) -> list[str]:
             if target.is_dir():
                 target = target / "index.html"
             if not target.exists():
-                problems.append(f"{rel}: <{tag}> {url!r} → missing file {target.relative_to(site) if site in target.parents else target}")
+                shown = target.relative_to(site) if site in target.parents else target
+                problems.append(f"{rel}: <{tag}> {url!r} → missing file {shown}")
                 continue
             frag = unquote(parts.fragment)
             if frag and target.suffix == ".html":

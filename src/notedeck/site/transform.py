@@ -100,7 +100,7 @@ class SiteIndex:
     own_folder: frozenset[str] = frozenset()  # README/index notes whose page is ``<folder>/<stem>/`` (a clash)
 
     @classmethod
-    def build(cls, vault: Vault, **kw) -> "SiteIndex":
+    def build(cls, vault: Vault, **kw) -> SiteIndex:
         site = cls(vault, **kw)
         site.backlinks = compute_backlinks(vault)
         return site

@@ -38,7 +38,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="Default timeout in seconds of each Markdown code block (default: ini notedeck_timeout, 60).")
 
 
-def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> "NoteFile | None":
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> NoteFile | None:
     if file_path.suffix.lower() == ".md":
         return NoteFile.from_parent(parent, path=file_path)
     return None

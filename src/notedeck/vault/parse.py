@@ -7,7 +7,8 @@ import re
 from bisect import bisect_right
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Literal
+from collections.abc import Iterator
 from urllib.parse import unquote
 
 import yaml
@@ -294,7 +295,8 @@ class _Builder:
                     tok.meta["directive"] = pending_directives
                 if not tok.meta.get("closed"):
                     at = self.span({"start": start, "end": end}, tok.map[0] + 1)
-                    self.diag(at.line, at.col, "warning", "unclosed-comment", "'%%' comment is never closed; it hides the rest of the note")
+                    self.diag(at.line, at.col, "warning", "unclosed-comment",
+                              "'%%' comment is never closed; it hides the rest of the note")
                 continue
             elif t == "obsidian_comment_close":
                 comment_depth -= 1
@@ -506,7 +508,8 @@ class _Builder:
         ref = BlockRef(m.group(1), start_line, end_line, Span(a, b, line, a - note.line_starts[line - 1] + 1), standalone)
         tokens[i - 1].meta["block_id"] = ref
         if m.group(1) in note.blocks:
-            self.diag(line, ref.span.col, "warning", "duplicate-block-id", f"block id ^{m.group(1)} is defined twice in this note")
+            self.diag(line, ref.span.col, "warning", "duplicate-block-id",
+                      f"block id ^{m.group(1)} is defined twice in this note")
         note.blocks.setdefault(m.group(1), ref)
         if not standalone:
             children[-1].content = children[-1].content[: m.start()].rstrip()
@@ -524,7 +527,8 @@ class _Builder:
         ref = BlockRef(block_id, tok.map[0] + 1, tok.map[1], Span(a, b, last + 1, a - line_start + 1), after_math=True)
         tok.meta["block_id"] = ref
         if block_id in note.blocks:
-            self.diag(last + 1, ref.span.col, "warning", "duplicate-block-id", f"block id ^{block_id} is defined twice in this note")
+            self.diag(last + 1, ref.span.col, "warning", "duplicate-block-id",
+                      f"block id ^{block_id} is defined twice in this note")
         note.blocks.setdefault(block_id, ref)
 
     def _previous_block(self, tokens: list[Token], open_index: int) -> tuple[int, int] | None:

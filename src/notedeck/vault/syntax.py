@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from typing import Callable
+from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -296,7 +296,8 @@ def _comment_block(state: StateBlock, startLine: int, endLine: int, silent: bool
     last = state.src[state.bMarks[end_line] + state.tShift[end_line]:state.eMarks[end_line]]
     token.meta["closed"] = inner_close >= 0 or "%%" in last and end_line > startLine
     close_at = last.find("%%") if end_line > startLine else -1
-    token.meta["end"] = (state.bMarks[end_line] + state.tShift[end_line] + close_at + 2) if close_at >= 0 else state.eMarks[end_line]
+    line_start = state.bMarks[end_line] + state.tShift[end_line]
+    token.meta["end"] = (line_start + close_at + 2) if close_at >= 0 else state.eMarks[end_line]
     # The lines strictly between a bare ``%%`` opener and the closer are parsed as blocks, so a
     # fence in there is found (hidden setup code) but never shown.
     if end_line > startLine + 1 and not rest.strip():

@@ -54,7 +54,7 @@ class Vault:
     _resolved: dict[int, Resolved] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, root: str | Path, *, progress: bool | None = None, check: bool = True) -> "Vault":
+    def load(cls, root: str | Path, *, progress: bool | None = None, check: bool = True) -> Vault:
         """Discover, read and parse every note of ``root``; with ``check``, validate every link."""
         root = Path(root)
         vault = cls(root.resolve())
@@ -143,7 +143,8 @@ class Vault:
                                          f"({', '.join(r.target.candidates)}); using {r.target.rel}")
                 if link.embed and r.note is not None and r.note.private and not note.private:
                     self.diagnostics.add(display, link.line, link.col, "warning", "private-embed",
-                                         f"{link.raw} embeds a private note (publish: false / draft: true); it is left out of the site")
+                                         f"{link.raw} embeds a private note (publish: false / draft: true); "
+                                         "it is left out of the site")
         for note, link, chain in self.embed_cycles():
             self.diagnostics.add(str(note.path), link.line, link.col, "error", "embed-cycle",
                                  f"{link.raw} embeds itself through {' → '.join(chain)}; not expanded")
