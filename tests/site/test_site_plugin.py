@@ -28,25 +28,25 @@ def write(root: Path, files: dict[str, str]) -> Path:
 def test_newlines_are_line_breaks_unless_obsidian_says_strict(tmp_path):
     vault = write(tmp_path / "v", {"a.md": "# A\n\n第一行\n第二行\n"})
     site, _ = build(vault, tmp_path / "o1")
-    assert "第一行<br />\n第二行" in (site / "a" / "index.html").read_text(encoding="utf-8")
+    assert "第一行<br>\n第二行" in (site / "a" / "index.html").read_text(encoding="utf-8")
     write(vault, {".obsidian/app.json": '{"strictLineBreaks": true}'})
     site, _ = build(vault, tmp_path / "o2")
     assert "第一行\n第二行" in (site / "a" / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_failing_transform_is_a_diagnostic_not_a_traceback(tmp_path, monkeypatch):
-    vault = write(tmp_path / "v", {"a.md": "# A\n\n文字\n", "b.md": "# B\n\n[[a]]\n"})
+def test_a_failing_render_is_a_diagnostic_at_its_line_not_a_traceback(tmp_path, monkeypatch):
+    from notedeck.render import html as render_html
 
-    def boom(note, site, backlinks=True):
-        if note.rel == "a.md":
-            raise ValueError("synthetic failure")
-        return original(note, site, backlinks=backlinks)
+    vault = write(tmp_path / "v", {"a.md": "# A\n\n文字\n\n> [!tip] 坏\n> 内容\n", "b.md": "# B\n\n[[a]]\n"})
 
-    original = plugin_mod.transform
-    monkeypatch.setattr(plugin_mod, "transform", boom)
+    def boom(tokens, idx, options, env):
+        raise ValueError("synthetic failure")
+
+    monkeypatch.setitem(render_html.RENDERER.rules, "blockquote_open", boom)
     site, diags = build(vault, tmp_path / "o")
-    assert [d.code for d in diags] == ["site-transform"] and "synthetic failure" in diags.items[0].message
+    assert [(d.code, d.line) for d in diags] == [("site-transform", 5)] and "synthetic failure" in diags.items[0].message
     assert (site / "a" / "index.html").is_file() and (site / "b" / "index.html").is_file()
+    assert "文字" in (site / "a" / "index.html").read_text(encoding="utf-8")
 
 
 def test_a_project_mkdocs_yml_without_our_extensions_still_works(tmp_path):

@@ -61,12 +61,12 @@ plt.close()
 
 # notes/深度学习基础/人工神经网络/成本函数.md:161
 def binary_cross_entropy(p, y):
-    return -np.mean(y*np.log(p)+(1-y)*np.log(1-p))
+    return -np.mean((y*np.log(p)+(1-y)*np.log(1-p)))
 
 
 def binary_cross_entropy_without_minus(p, y):
     """原笔记公式（漏了负号）的写法，仅用来演示错误。"""
-    return np.mean(y*np.log(p)+(1-y)*np.log(1-p))
+    return np.mean((y*np.log(p)+(1-y)*np.log(1-p)))
 
 
 y_true = np.array([1, 0])

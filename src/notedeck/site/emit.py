@@ -46,7 +46,7 @@ def emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> N
                 cfg_file = write_default_config(Path(tmp), vault.root, staging, config.site_name)
             mk = load_mkdocs_config(cfg_file, site_dir=staging)
             plugin = mk.plugins.get("notedeck")
-            if plugin is None:  # a project mkdocs.yml without our plugin: the site still needs the transform
+            if plugin is None:  # a project mkdocs.yml without our plugin: notes still need its pages
                 from .plugin import NotedeckPlugin
 
                 plugin = NotedeckPlugin()

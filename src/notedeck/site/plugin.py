@@ -1,64 +1,48 @@
-"""The MkDocs plugin ``notedeck``: a thin adapter that runs :func:`notedeck.site.transform.transform`.
+"""The MkDocs plugin ``notedeck``: a thin adapter that gives MkDocs the pages notedeck renders.
 
-The vault is loaded once per build (``on_files``); each page's Markdown is then produced from the model
-in ``on_page_markdown``. Private notes (``publish: false`` / ``draft: true``) and every file the vault does
-not publish are removed from MkDocs' file list, so they have no page, nav entry or search entry.
+Hooks, and why:
+
+* ``on_config`` — Material's defaults notedeck relies on (toc slugify for the generated pages, our CSS);
+* ``on_files`` — load the vault once (or take the one ``notedeck build`` loaded) and drop what must not be
+  published (private notes, their attachments, dot-folders) from MkDocs' file list, so they have no page, nav
+  entry or search entry; add the generated home and tags pages;
+* ``on_pre_page`` — a note's page becomes a :class:`NotePage`, whose ``read_source`` takes the metadata from the
+  vault model and whose ``render`` takes the HTML and table of contents from :func:`notedeck.render.render_page`.
+  This is the one place where MkDocs would run Python-Markdown on a page; for notes it never does. Every other
+  event (tags, search, templates, ``serve``) sees an ordinary page.
 """
 
 from __future__ import annotations
 
 import gc
+import html
 import logging
 import os
 import posixpath
+import re
 from urllib.parse import quote
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from ..vault import Diagnostics, Vault
+from ..render import SiteIndex, TocEntry, render_page
+from ..render.html import RenderError
+from ..vault import Diagnostics, Note, Vault
 from ..vault.files import SKIP_DIRS
 from . import assets
-from .transform import SiteIndex, page_meta, transform
 
 log = get_plugin_logger(__name__)
 
-#: Markdown extensions the transform's output relies on (added when a mkdocs.yml lacks them).
-REQUIRED_EXTENSIONS = ("admonition", "pymdownx.details", "attr_list", "md_in_html", "footnotes", "tables",
-                       "pymdownx.tasklist", "pymdownx.arithmatex", "pymdownx.superfences")
+#: Markdown extensions the generated pages (home, tags) rely on, added when a mkdocs.yml lacks them.
+REQUIRED_EXTENSIONS = ("attr_list", "toc")
 TAGS_PAGE_TEXT = "# 标签 · Tags\n\n<!-- material/tags -->\n"
-
-
-def include_templates(files: Files, config) -> None:
-    """MkDocs leaves a top-level ``templates/`` folder out by default (theme overrides live there); in a vault it
-    holds notes that other notes link to, so they are published like the rest, unless ``exclude_docs`` says so."""
-    user_exclude = config.get("exclude_docs")
-    for f in files:
-        if (f.inclusion == InclusionLevel.EXCLUDED and f.src_uri.startswith("templates/")
-                and not (user_exclude and user_exclude.match_file(f.src_uri))):
-            f.inclusion = InclusionLevel.INCLUDED
-
-
-def separate_folder_pages(files: Files) -> frozenset[str]:
-    """A folder note ``a/Projects.md`` and ``a/Projects/README.md`` (or ``index.md``) would both be
-    ``a/Projects/index.html``: the folder note keeps that page, the other gets ``a/Projects/README/``.
-    Returns the notes moved so (links to them follow: MkDocs resolves ``.md`` links through ``files``)."""
-    by_dest: dict[str, list[File]] = {}
-    for f in files.documentation_pages():
-        by_dest.setdefault(f.dest_uri, []).append(f)
-    moved = set()
-    for clashing in (fs for fs in by_dest.values() if len(fs) > 1):
-        stems = [(f, *posixpath.split(posixpath.splitext(f.src_uri)[0])) for f in clashing]
-        if all(stem.lower() in ("readme", "index") for _, _, stem in stems):
-            continue  # index.md and README.md of one folder: MkDocs itself keeps one
-        for f, folder, stem in stems:
-            if stem.lower() in ("readme", "index") and folder:
-                f.dest_uri = posixpath.join(folder, stem, "index.html")
-                f.url = quote(posixpath.join(folder, stem) + "/")
-                moved.add(f.src_uri)
-    return frozenset(moved)
+#: What Material's tags plugin puts in a page's Markdown where a ``<!-- material/tags -->`` listing goes.
+_LISTING_MARK = re.compile(r"^(#+) (\S+)/name \{ #\2/slug \}$", re.M)
+_LISTING_DIRECTIVE = re.compile(r"<!--\s*?material/tags.*?-->", re.S)
 
 
 class NotedeckConfig(Config):
@@ -66,6 +50,72 @@ class NotedeckConfig(Config):
     backlinks_title = c.Type(str, default="Linked mentions")
     tags_page = c.Type(str, default="tags.md")  # generated (with Material's tag listing) unless the vault has it
     site_url = c.Optional(c.Type(str))  # used by the Anki emitter for card links
+
+
+class NotePage(Page):
+    """A note's page: metadata from the vault model, HTML and table of contents from notedeck's renderer."""
+
+    _notedeck: tuple[NotedeckPlugin, Note]
+
+    def read_source(self, config) -> None:
+        plugin, note = self._notedeck
+        self.markdown = note.text[note.frontmatter_end:]
+        self.meta = page_meta(note)
+
+    def render(self, config, files) -> None:
+        plugin, note = self._notedeck
+        assert plugin.site is not None
+        try:
+            page = render_page(note, plugin.site, backlinks=plugin.config.backlinks)
+        except RenderError as e:  # never a traceback on a user's vault: report it, show the source
+            plugin.diagnostic(note, e.line, f"could not render this note ({e.cause}); its text is shown as is")
+            self.content = f'<pre class="notedeck-unrendered">{html.escape(note.text[note.frontmatter_end:])}</pre>'
+            self.toc = TableOfContents([])
+            return
+        self.content, toc = page.html, [_anchor_link(e) for e in page.toc]
+        self.content, toc = _tags_listings(self.markdown or "", self.content, toc)
+        self.toc = TableOfContents(toc)
+        if toc:
+            toc[0].active = True  # type: ignore[attr-defined]  (as MkDocs' get_toc does)
+        self._title_from_render = page.title or None
+
+
+def _anchor_link(entry: TocEntry) -> AnchorLink:
+    link = AnchorLink(entry.title, entry.id, entry.level)
+    link.children = [_anchor_link(c) for c in entry.children]
+    return link
+
+
+def _tags_listings(markdown: str, content: str, toc: list[AnchorLink]) -> tuple[str, list[AnchorLink]]:
+    """A note holding Material's ``<!-- material/tags -->`` listing: the injection point Material's tags plugin
+    left in the page's Markdown (a heading it later replaces with the listing) goes where the directive is."""
+    marks = _LISTING_MARK.findall(markdown)
+    if not marks:
+        return content, toc
+    found = iter(marks)
+
+    def inject(_):
+        level, ident = next(found, ("", ""))
+        if not level:
+            return ""
+        toc.append(AnchorLink(f"{ident}/name", f"{ident}/slug", len(level)))
+        return f'<h{len(level)} id="{ident}/slug">{ident}/name</h{len(level)}>'
+
+    return _LISTING_DIRECTIVE.sub(inject, content), toc
+
+
+def page_meta(note: Note) -> dict:
+    """Page metadata from the model: Material tags (front matter + inline), the title Obsidian shows (the file
+    name or front-matter title, not the H1; ``index``/``README`` keep their H1)."""
+    meta: dict = {k: v for k, v in note.frontmatter.items() if k not in ("tags", "title")}
+    if note.tag_names:
+        meta["tags"] = note.tag_names
+    title = note.frontmatter.get("title")
+    if isinstance(title, str) and title:
+        meta["title"] = title
+    elif note.stem.lower() not in ("index", "readme"):
+        meta["title"] = note.title
+    return meta
 
 
 class NotedeckPlugin(BasePlugin[NotedeckConfig]):
@@ -83,19 +133,14 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
     # -- configuration
     def on_config(self, config):
         self.use_directory_urls = bool(config.use_directory_urls)
-        names = list(config.markdown_extensions)
         for ext in REQUIRED_EXTENSIONS:
-            if ext not in names:
+            if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
         mdx = config.mdx_configs
         if ext_missing_slugify(mdx):
             from pymdownx.slugs import slugify
 
             mdx.setdefault("toc", {})["slugify"] = slugify(case="lower")
-            if "toc" not in config.markdown_extensions:
-                config.markdown_extensions.append("toc")
-        if "nl2br" in config.markdown_extensions and strict_line_breaks(config.docs_dir):
-            config.markdown_extensions.remove("nl2br")
         if assets.CSS_PATH not in config.extra_css:
             config.extra_css.append(assets.CSS_PATH)
         self.tags_enabled = any(name in ("tags", "material/tags") for name in config.plugins)
@@ -147,7 +192,8 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
                 files.append(File.generated(config, path, content=content))
         own_folder = separate_folder_pages(files) if self.use_directory_urls else frozenset()
         self.site = SiteIndex.build(vault, use_directory_urls=self.use_directory_urls, tags_page=tags_page,
-                                    backlinks_title=self.config.backlinks_title, own_folder=own_folder)
+                                    backlinks_title=self.config.backlinks_title, own_folder=own_folder,
+                                    line_breaks=not strict_line_breaks(config.docs_dir))
         return files
 
     def on_post_build(self, *, config) -> None:
@@ -157,27 +203,50 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         gc.unfreeze()
 
     # -- each page
-    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
-        if self.vault is None or self.site is None:
-            return markdown
-        note = self.vault.notes.get(page.file.src_uri)
-        if note is None or note.private:
-            return markdown
-        page.meta.pop("tags", None)  # MkDocs' raw front matter (``tags: 2024``, an empty item) would break Material
-        page.meta.update(page_meta(note))  # Material tags: the model's (front matter + inline #tags)
-        if not isinstance(page.meta.get("title"), str) and note.stem.lower() not in ("index", "readme"):
-            page.meta["title"] = note.title  # as Obsidian: the file name (or front-matter title), not the H1
-        try:
-            return transform(note, self.site, backlinks=self.config.backlinks)
-        except Exception as e:  # never a traceback on a user's vault: report it and publish the source
-            d = self.vault.diagnostics.add(str(note.path), 1, 1, "error", "site-transform",
-                                           f"could not transform this note for the site ({type(e).__name__}: {e}); "
-                                           "its Markdown is published unchanged")
-            if self.collect is not None:
-                self.collect.extend([d])
-            else:
-                log.error(str(d))
-            return markdown
+    def on_pre_page(self, page, *, config, files):
+        note = self.vault.notes.get(page.file.src_uri) if self.vault is not None else None
+        if note is not None and not note.private and type(page) is Page:
+            page.__class__ = NotePage
+            page._notedeck = (self, note)
+        return page
+
+    def diagnostic(self, note: Note, line: int, message: str) -> None:
+        assert self.vault is not None
+        d = self.vault.diagnostics.add(str(note.path), line, 1, "error", "site-transform", message)
+        if self.collect is not None:
+            self.collect.extend([d])
+        else:
+            log.error(str(d))
+
+
+def include_templates(files: Files, config) -> None:
+    """MkDocs leaves a top-level ``templates/`` folder out by default (theme overrides live there); in a vault it
+    holds notes that other notes link to, so they are published like the rest, unless ``exclude_docs`` says so."""
+    user_exclude = config.get("exclude_docs")
+    for f in files:
+        if (f.inclusion == InclusionLevel.EXCLUDED and f.src_uri.startswith("templates/")
+                and not (user_exclude and user_exclude.match_file(f.src_uri))):
+            f.inclusion = InclusionLevel.INCLUDED
+
+
+def separate_folder_pages(files: Files) -> frozenset[str]:
+    """A folder note ``a/Projects.md`` and ``a/Projects/README.md`` (or ``index.md``) would both be
+    ``a/Projects/index.html``: the folder note keeps that page, the other gets ``a/Projects/README/``.
+    Returns the notes moved so (links to them follow: MkDocs resolves ``.md`` links through ``files``)."""
+    by_dest: dict[str, list[File]] = {}
+    for f in files.documentation_pages():
+        by_dest.setdefault(f.dest_uri, []).append(f)
+    moved = set()
+    for clashing in (fs for fs in by_dest.values() if len(fs) > 1):
+        stems = [(f, *posixpath.split(posixpath.splitext(f.src_uri)[0])) for f in clashing]
+        if all(stem.lower() in ("readme", "index") for _, _, stem in stems):
+            continue  # index.md and README.md of one folder: MkDocs itself keeps one
+        for f, folder, stem in stems:
+            if stem.lower() in ("readme", "index") and folder:
+                f.dest_uri = posixpath.join(folder, stem, "index.html")
+                f.url = quote(posixpath.join(folder, stem) + "/")
+                moved.add(f.src_uri)
+    return frozenset(moved)
 
 
 def private_attachments(vault: Vault) -> set[str]:
@@ -191,19 +260,25 @@ def private_attachments(vault: Vault) -> set[str]:
     return {rel for rel, public in used.items() if not public}
 
 
+_MD_SPECIAL = str.maketrans({**{c: "\\" + c for c in "\\`*_[]"}, "<": "&lt;"})
+
+
+def _md_text(s: str) -> str:
+    """``s`` as literal Markdown text (the generated home page is Markdown)."""
+    return s.translate(_MD_SPECIAL)
+
+
 def home_page(vault: Vault, site_name: str) -> str:
     """A generated home page (for a vault without ``index.md``): every published note, by folder."""
-    from .transform import md_text
-
-    lines = [f"# {md_text(site_name)}", ""]
+    lines = [f"# {_md_text(site_name)}", ""]
     folder = None
     for note in sorted(vault.published, key=lambda n: (n.folder, n.rel)):
         if note.folder != folder:
             folder = note.folder
             if folder:
-                lines += ["", f"**{md_text(folder)}**", ""]
+                lines += ["", f"**{_md_text(folder)}**", ""]
         url = "/".join(quote(p) for p in note.rel.split("/"))
-        lines.append(f"- [{md_text(note.title)}]({url})")
+        lines.append(f"- [{_md_text(note.title)}]({url})")
     return "\n".join(lines) + "\n"
 
 

@@ -14,6 +14,8 @@ from urllib.parse import unquote
 import yaml
 from markdown_it.token import Token
 
+from .annotations import (is_callout_title, set_block_ref, set_callout, set_callout_title, set_directive,
+                          set_html_links, set_link, set_web_embed)
 from .diagnostics import Diagnostic
 from .note import BlockRef, Callout, CodeBlock, Heading, Link, Note, Span, Tag
 from .slugs import slugify, unique
@@ -292,7 +294,7 @@ class _Builder:
                 if m:
                     pending_directives = tuple(m.group(1).split())
                     directive_used = False
-                    tok.meta["directive"] = pending_directives
+                    set_directive(tok, pending_directives)
                 if not tok.meta.get("closed"):
                     at = self.span({"start": start, "end": end}, tok.map[0] + 1)
                     self.diag(at.line, at.col, "warning", "unclosed-comment",
@@ -308,7 +310,7 @@ class _Builder:
                 self.callout(tokens, i, quote_depth)
             elif t == "blockquote_close":
                 quote_depth -= 1
-            elif t == "heading_open" and not tok.meta.get("callout_title"):
+            elif t == "heading_open" and not is_callout_title(tok):
                 inline = tokens[i + 1]
                 text = _plain(inline.children)
                 level = int(tok.tag[1])
@@ -332,7 +334,7 @@ class _Builder:
                 found = self.html_links(tok.content, ls[tok.map[0]],
                                         ls[tok.map[1]] if tok.map[1] < len(ls) else len(note.text))
                 if found:
-                    tok.meta["links"] = found
+                    set_html_links(tok, found)
             if t not in ("obsidian_comment_open", "obsidian_comment_close") and tok.nesting >= 0 and t != "inline":
                 directive_used = True
         self.finish_headings()
@@ -351,14 +353,14 @@ class _Builder:
         if tokens[i + 1].type == "heading_open":
             if tokens[i + 1].markup not in ("-", "="):
                 return  # ``> # [!x]`` is a heading
-            tokens[i + 1].meta["callout_title"] = True  # ``> [!note] T`` / ``> ---``: a title and a rule, not a heading
+            set_callout_title(tokens[i + 1])  # ``> [!note] T`` / ``> ---``: a title and a rule, not a heading
         open_ = tokens[i]
         start_line, end_line = open_.map[0] + 1, open_.map[1]
         ls = self.note.line_starts[start_line - 1]
         le = self.note.line_starts[start_line] - 1 if start_line < len(self.note.line_starts) else len(self.note.text)
         kind = "-".join(m.group(1).lower().split())  # ``[!my type]`` is the type ``my-type``, as in Obsidian
         c = Callout(kind, m.group(2), m.group(3).strip(), start_line, end_line, depth, Span(ls, le, start_line, 1))  # type: ignore[arg-type]
-        open_.meta["callout"] = c
+        set_callout(open_, c)
         self.note.callouts.append(c)
 
     def fence(self, tok: Token, i: int, hidden: bool, directives: tuple[str, ...]) -> None:
@@ -392,22 +394,23 @@ class _Builder:
                     if m:
                         link.width = int(m.group(1))
                         link.height = int(m.group(2)) if m.group(2) else None
-                child.meta["link"] = link
+                set_link(child, link)
                 note.links.append(link)
             elif ct in ("link_open", "image"):
                 href = child.attrGet("href" if ct == "link_open" else "src") or ""
                 link = self.markdown_link(str(href), ct == "image", child, line)
                 if link:
-                    child.meta["link"] = link
+                    set_link(child, link)
                     note.links.append(link)
                 elif ct == "image" and str(href).lower().startswith(("http://", "https://")):
                     web = Link(str(href), embed=True, kind="url", raw=str(href), span=self.span(child.meta, line))
                     web.alias, web.width, web.height = _alt_and_size(_plain(child.children))
+                    set_web_embed(child, web)
                     note.web_embeds.append(web)
             elif ct == "html_inline" and "start" in child.meta:
                 found = self.html_links(child.content, child.meta["start"], child.meta["end"])
                 if found:
-                    child.meta["links"] = found  # for emitters that render the tag
+                    set_html_links(child, found)
             elif ct == "tag":
                 note.tags.append(Tag(child.content, self.span(child.meta, line)))
             elif ct == "mark_open":
@@ -506,7 +509,7 @@ class _Builder:
                 start_line, end_line = tokens[j].map[0] + 1, tokens[j].map[1]
         line = note.line_of(a)
         ref = BlockRef(m.group(1), start_line, end_line, Span(a, b, line, a - note.line_starts[line - 1] + 1), standalone)
-        tokens[i - 1].meta["block_id"] = ref
+        set_block_ref(tokens[i - 1], ref)
         if m.group(1) in note.blocks:
             self.diag(line, ref.span.col, "warning", "duplicate-block-id",
                       f"block id ^{m.group(1)} is defined twice in this note")
@@ -525,7 +528,7 @@ class _Builder:
         while a > line_start and note.text[a - 1] in " \t":
             a -= 1
         ref = BlockRef(block_id, tok.map[0] + 1, tok.map[1], Span(a, b, last + 1, a - line_start + 1), after_math=True)
-        tok.meta["block_id"] = ref
+        set_block_ref(tok, ref)
         if block_id in note.blocks:
             self.diag(last + 1, ref.span.col, "warning", "duplicate-block-id",
                       f"block id ^{block_id} is defined twice in this note")

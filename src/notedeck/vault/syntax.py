@@ -23,7 +23,6 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_inline
 from mdit_py_plugins.front_matter import front_matter_plugin
-from mdit_py_plugins.tasklists import tasklists_plugin
 
 POS_KEY = "_notedeck_pos"  # env key: maps an offset in the current inline source to the file offset
 #: A tag as Obsidian reads it: anything but white space, ASCII punctuation other than ``-_/``, and the
@@ -258,6 +257,40 @@ def _with_span(rule, first: str, types: tuple[str, ...] = ("link_open", "image")
     return wrapped
 
 
+# ---------------------------------------------------------------- tasks
+
+
+_TASK_RE = re.compile(r"\[([^\]\n\t])\](?=[ \t]|$)")
+
+
+def _tasks(state: StateCore) -> None:
+    """``- [ ] todo``, ``- [x] done`` and Obsidian's other statuses (``[?]``, ``[-]``, ``[/]`` …): a ``task`` token
+    (its content: the status character) at the start of the item's text; the item and its list get Material's
+    ``task-list-item`` / ``task-list`` classes."""
+    tokens = state.tokens
+    for i in range(2, len(tokens)):
+        tok = tokens[i]
+        if tok.type != "inline" or tokens[i - 1].type != "paragraph_open" or tokens[i - 2].type != "list_item_open":
+            continue
+        children = tok.children
+        first = children[0] if children else None
+        if first is None or first.type != "text":
+            continue
+        m = _TASK_RE.match(first.content)
+        if not m:
+            continue
+        task = Token("task", "", 0, content=m.group(1))
+        first.content = first.content[m.end():]
+        tok.children = [task, *(children if first.content else children[1:])]
+        item = tokens[i - 2]
+        item.attrJoin("class", "task-list-item")
+        for j in range(i - 3, -1, -1):
+            if tokens[j].level == item.level - 1 and tokens[j].type in ("bullet_list_open", "ordered_list_open"):
+                if "task-list" not in str(tokens[j].attrGet("class") or ""):
+                    tokens[j].attrJoin("class", "task-list")
+                break
+
+
 # ---------------------------------------------------------------- block rule
 
 
@@ -398,6 +431,7 @@ def obsidian_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.after("obsidian_comment", "tag", _tag)
     md.core.ruler.at("inline", _inline_with_positions)
     md.core.ruler.push("obsidian_unclosed_comment", _hide_rest)
+    md.core.ruler.push("obsidian_tasks", _tasks)
     if "math_block" in md.block.ruler.get_all_rules():  # dollarmath's, without Obsidian's ways (see the rule)
         md.block.ruler.at("math_block", _math_block, {"alt": ["paragraph", "reference", "blockquote", "list"]})
     if "math_inline" in md.inline.ruler.get_all_rules():  # dollarmath: where ``$$…$$`` sits in a paragraph
@@ -415,11 +449,11 @@ def parser(blocks_only: bool = False) -> MarkdownIt:
     """The one configured parser (CommonMark + GFM tables/strikethrough + Obsidian); ``blocks_only``: without
     the inline phase (inline tokens keep their source but get no children), for readers that need blocks only."""
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    md.use(front_matter_plugin).use(footnote_plugin).use(tasklists_plugin)
+    md.use(front_matter_plugin).use(footnote_plugin)
     md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True)
     md.use(obsidian_plugin)
     if blocks_only:
-        md.core.ruler.disable(["inline", "github-tasklists", "obsidian_unclosed_comment"])  # they need inline tokens
+        md.core.ruler.disable(["inline", "obsidian_tasks", "obsidian_unclosed_comment"])  # they need inline tokens
     return md
 
 

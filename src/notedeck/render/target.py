@@ -1,0 +1,80 @@
+"""What differs between outputs: a :class:`Target` tells the renderer how to point at notes and files, how to
+show math and code, and which conventions to follow. The site and the cards each have one."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from ..vault import CodeBlock, Link, Note
+
+#: Obsidian callout type (and alias) → Material admonition type.
+CALLOUT_TYPES: dict[str, str] = {
+    "note": "note",
+    "abstract": "abstract", "summary": "abstract", "tldr": "abstract",
+    "info": "info",
+    "todo": "todo",
+    "tip": "tip", "hint": "tip", "important": "tip",
+    "success": "success", "check": "success", "done": "success",
+    "question": "question", "help": "question", "faq": "question",
+    "warning": "warning", "caution": "warning", "attention": "warning",
+    "failure": "failure", "fail": "failure", "missing": "failure",
+    "danger": "danger", "error": "danger",
+    "bug": "bug",
+    "example": "example",
+    "quote": "quote", "cite": "quote",
+}
+
+
+@dataclass
+class TocEntry:
+    """One heading of a page's table of contents (``title`` is HTML)."""
+
+    level: int
+    id: str
+    title: str
+    children: list[TocEntry] = field(default_factory=list)
+
+
+@dataclass
+class RenderedPage:
+    html: str
+    toc: list[TocEntry]
+    title: str  # the first H1's text ("" when none)
+
+
+class Target:
+    """Defaults shared by every output; subclasses override what their output needs."""
+
+    line_breaks = True  # Obsidian's default: a single newline is a line break
+    heading_ids = False  # ``<h2 id=…>`` with a permalink (the site's table of contents links there)
+    transclude = False  # ``![[note]]`` shows the note's content (else a link to it)
+    block_anchors = False  # ``^id`` becomes an anchor element
+    keep_query = False  # a raw HTML path's ``?query`` stays on the file's URL
+    preview_attr = ""  # attributes of a link to a note's page (the site's hover previews)
+
+    def note_url(self, note: Note, anchor: str) -> str:
+        """The URL of a note's page (and anchor); ``""``: no page to link to."""
+        return ""
+
+    def file_url(self, rel: str, link: Link | None) -> str:
+        """The URL of a vault file (image, pdf …) from this output; ``""`` when it cannot be shown."""
+        return ""
+
+    def tag_url(self, name: str) -> str:
+        return ""
+
+    def math(self, tex: str, display: bool) -> str:
+        body = html.escape(tex.strip(), quote=False)
+        return f"\\[{body}\\]" if display else f"\\({body}\\)"
+
+    def code(self, content: str, lang: str, block: CodeBlock | None) -> str:
+        return f"<pre><code>{html.escape(content, quote=False)}</code></pre>\n"
+
+    def audio(self, url: str) -> str:
+        return f'<audio class="notedeck-audio" controls src="{html.escape(url)}"></audio>'
+
+    def broken(self, text_html: str, message: str) -> str:
+        """What an unresolved link or embed shows: its text, visibly broken, the problem as a tooltip."""
+        title = html.escape(" ".join(message.split()))
+        return f'<span class="notedeck-broken" title="{title}">{text_html}</span>'
