@@ -1,75 +1,87 @@
-"""Benchmark: ``mkdocs build`` of a synthetic vault with the notedeck plugin vs. a plain ``mkdocs build``
-of the same pages (the plugin's output pre-rendered to plain Markdown, same configuration minus the
-plugin), in the same run. Prints a table and the ratio (plugin / plain; target ≤ 1.10).
+"""Benchmark: the site build, in one run, against plain Material builds of the same synthetic vault.
 
     python benchmarks/bench_site.py [--notes 2000] [--links 10] [--repeat 3] [--keep DIR]
 
-Each build runs in its own fresh Python process (MkDocs' ``build`` with configuration loading, jieba's
-dictionary and Material's search indexing included); the ratio is computed on that process's CPU time
-(best of ``--repeat``, the variants alternating), which other processes on a shared machine inflate
-less than wall time; wall time is shown too. The plain variant gets exactly the Markdown the plugin
-produces (front matter with the tags, the generated home and tags pages, the plugin's CSS/JS files), so
-the difference is the plugin's own work: loading the vault once and transforming each page.
+Rows (each build in its own fresh Python process; CPU time and peak memory of that process):
+
+* plain ``mkdocs build`` of the *raw* vault (Material with ``navigation.prune``, search ``lang: [zh, en]``, admonition,
+  details, superfences, attr_list, md_in_html, footnotes, arithmatex) — the baseline (1.00);
+* full ``notedeck build`` (site + deck + snippets) — target ≤ 1.0 against the baseline;
+* ``mkdocs build`` with the notedeck plugin, and a plain ``mkdocs build`` of the pages notedeck renders, pre-rendered
+  into the Markdown files as HTML (what the plugin costs over handing MkDocs finished pages).
+
+The variants alternate, best of ``--repeat``; CPU time is the figure to trust on a shared machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
 
+from notedeck.render import SiteIndex, render_page
 from notedeck.site import assets
 from notedeck.site.default_config import base_yaml
 from notedeck.site.plugin import TAGS_PAGE_TEXT, home_page
-from notedeck.site.transform import SiteIndex, transform
 from notedeck.synthetic import make_vault
 from notedeck.vault import Vault
 
+RAW_EXTENSIONS = """
+markdown_extensions:
+  - toc:
+      permalink: true
+  - admonition
+  - pymdownx.details
+  - attr_list
+  - md_in_html
+  - footnotes
+  - pymdownx.arithmatex:
+      generic: true
+  - pymdownx.highlight
+  - pymdownx.superfences
+"""
 
-def write_config(path: Path, docs: Path, site: Path, plugin: bool) -> Path:
+
+def write_config(path: Path, docs: Path, site: Path, plugin: bool, raw: bool = False) -> Path:
     text = base_yaml()
     if not plugin:
         text = text.replace("  - notedeck\n", "")
-        text += "\nextra_css:\n  - " + assets.CSS_PATH + "\n"
+    if raw:  # the extensions a plain Material user of such a vault would have
+        text = text[:text.index("markdown_extensions:")] + RAW_EXTENSIONS
     head = yaml.safe_dump({"site_name": "bench", "docs_dir": str(docs), "site_dir": str(site)}, allow_unicode=True)
     path.write_text(head + text, encoding="utf-8")
     return path
 
 
-def prerender(vault_dir: Path, plain: Path) -> tuple[float, float]:
-    """Write the plugin's output for every published note into ``plain``; return (load s, transform s)."""
-    t0 = time.perf_counter()
+def prerender(vault_dir: Path, out: Path) -> None:
+    """Every published note's page as notedeck renders it, written as the HTML body of a Markdown file."""
     vault = Vault.load(vault_dir, progress=False)
     site_index = SiteIndex.build(vault, tags_page="tags.md")
-    t1 = time.perf_counter()
-    bodies = {note.rel: transform(note, site_index) for note in vault.published}
-    t2 = time.perf_counter()
     for note in vault.published:
-        out = plain / note.rel
-        out.parent.mkdir(parents=True, exist_ok=True)
+        path = out / note.rel
+        path.parent.mkdir(parents=True, exist_ok=True)
         meta = {"tags": note.tag_names} if note.tag_names else {}
         fm = "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n" if meta else ""
-        out.write_text(fm + bodies[note.rel], encoding="utf-8")
-    for rel, path in vault.attachments.items():
-        (plain / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, plain / rel)
+        path.write_text(fm + "<div>\n" + render_page(note, site_index).html + "</div>\n", encoding="utf-8")
+    for rel, src in vault.attachments.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, out / rel)
     if "index.md" not in vault.notes:
-        (plain / "index.md").write_text(home_page(vault, "bench"), encoding="utf-8")
-    (plain / "tags.md").write_text(TAGS_PAGE_TEXT, encoding="utf-8")
+        (out / "index.md").write_text(home_page(vault, "bench"), encoding="utf-8")
+    (out / "tags.md").write_text(TAGS_PAGE_TEXT, encoding="utf-8")
     for rel, content in ((assets.CSS_PATH, assets.CSS), (assets.MATHJAX_CONFIG_PATH, assets.MATHJAX_CONFIG)):
-        (plain / rel).parent.mkdir(parents=True, exist_ok=True)
-        (plain / rel).write_text(content, encoding="utf-8")
-    return t1 - t0, t2 - t1
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(content, encoding="utf-8")
 
 
-_CHILD = """
-import logging, sys, time
+_MKDOCS = """
+import logging, resource, sys, time
 logging.disable(logging.WARNING)
 from mkdocs.config import load_config
 from mkdocs.commands.build import build
@@ -77,19 +89,30 @@ t0, w0 = time.process_time(), time.perf_counter()
 cfg = load_config(sys.argv[1])
 cfg.plugins.on_startup(command="build", dirty=False)
 build(cfg)
-print(time.perf_counter() - w0, time.process_time() - t0)
+print(time.perf_counter() - w0, time.process_time() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+_NOTEDECK = """
+import contextlib, io, logging, resource, sys, time
+logging.disable(logging.WARNING)
+from notedeck.cli import main
+t0, w0 = time.process_time(), time.perf_counter()
+sys.argv = ["notedeck", "build", sys.argv[1], "--out", sys.argv[2]]
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    try:
+        main()
+    except SystemExit:
+        pass
+print(time.perf_counter() - w0, time.process_time() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
-def mkdocs_build(config: Path) -> tuple[float, float]:
-    """(wall s, CPU s) of one ``mkdocs build`` in a fresh process: configuration (plugin import and
-    all), file collection, every page, search index — the interpreter's own start-up excluded."""
-    import os
-
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(config)], check=True, capture_output=True, text=True,
+def run(code: str, *args: str) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak MiB) of one build in a fresh process (the interpreter's own start-up excluded)."""
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True,
                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    wall, cpu = out.stdout.split()[-2:]
-    return float(wall), float(cpu)
+    wall, cpu, rss = out.stdout.split()[-3:]
+    return float(wall), float(cpu), float(rss) / 1024
 
 
 def main() -> None:
@@ -101,28 +124,36 @@ def main() -> None:
     args = ap.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="notedeck-bench-site-"))
     try:
-        vault_dir, plain_dir = work / "vault", work / "plain"
-        for d in (vault_dir, plain_dir):
+        vault_dir, pre_dir = work / "vault", work / "prerendered"
+        for d in (vault_dir, pre_dir):
             shutil.rmtree(d, ignore_errors=True)
-        make_vault(vault_dir, notes=args.notes, links=args.links, cards=0)
-        load_s, transform_s = prerender(vault_dir, plain_dir)
-        with_cfg = write_config(work / "with-plugin.yml", vault_dir, work / "site-plugin", plugin=True)
-        plain_cfg = write_config(work / "plain.yml", plain_dir, work / "site-plain", plugin=False)
-        plain_t, plugin_t = [], []
-        for _ in range(args.repeat):  # alternate, so machine load hits both alike
-            plain_t.append(mkdocs_build(plain_cfg))
-            plugin_t.append(mkdocs_build(with_cfg))
-        pw, pc = min(t[0] for t in plain_t), min(t[1] for t in plain_t)
-        qw, qc = min(t[0] for t in plugin_t), min(t[1] for t in plugin_t)
-        print(f"\nsite build, {args.notes} notes × {args.links} links (best of {args.repeat})")
-        print(f"| {'variant':<42} | {'wall s':>7} | {'CPU s':>7} | {'ratio (CPU)':>11} |")
-        print(f"|{'-' * 44}|{'-' * 9}|{'-' * 9}|{'-' * 13}|")
-        print(f"| {'plain mkdocs build (pre-rendered pages)':<42} | {pw:7.2f} | {pc:7.2f} | {1.0:11.2f} |")
-        print(f"| {'mkdocs build with the notedeck plugin':<42} | {qw:7.2f} | {qc:7.2f} | {qc / pc:11.2f} |")
-        print(f"| {'  of which: load vault (in-process)':<42} | {load_s:7.2f} | {'':>7} | {'':>11} |")
-        print(f"| {'  of which: transform all pages':<42} | {transform_s:7.2f} | {'':>7} | {'':>11} |")
-        print(f"\nratio plugin / plain = {qc / pc:.3f} CPU, {qw / pw:.3f} wall (target ≤ 1.10). CPU time is "
-              "the figure to trust on a shared machine; wall time includes other processes' load.")
+        make_vault(vault_dir, notes=args.notes, links=args.links, cards=10)
+        prerender(vault_dir, pre_dir)
+        variants = {
+            "plain Material build of the raw vault": (_MKDOCS, str(write_config(
+                work / "raw.yml", vault_dir, work / "site-raw", plugin=False, raw=True))),
+            "full notedeck build (site + deck + snippets)": (_NOTEDECK, str(vault_dir), str(work / "out")),
+            "mkdocs build with the notedeck plugin": (_MKDOCS, str(write_config(
+                work / "plugin.yml", vault_dir, work / "site-plugin", plugin=True))),
+            "plain mkdocs build of notedeck's pages": (_MKDOCS, str(write_config(
+                work / "pre.yml", pre_dir, work / "site-pre", plugin=False))),
+        }
+        times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in variants}
+        for _ in range(args.repeat):  # alternate, so machine load hits every variant alike
+            for name, (code, *argv) in variants.items():
+                times[name].append(run(code, *argv))
+        best = {name: (min(t[0] for t in ts), min(t[1] for t in ts), max(t[2] for t in ts)) for name, ts in times.items()}
+        base = best["plain Material build of the raw vault"][1]
+        pre = best["plain mkdocs build of notedeck's pages"][1]
+        print(f"\nsite build, {args.notes} notes × {args.links} links, 3 code blocks, 10 cards each (best of {args.repeat})")
+        print(f"| {'variant':<46} | {'wall s':>7} | {'CPU s':>7} | {'peak MiB':>8} | {'ratio (CPU)':>11} |")
+        print(f"|{'-' * 48}|{'-' * 9}|{'-' * 9}|{'-' * 10}|{'-' * 13}|")
+        for name, (wall, cpu, rss) in best.items():
+            print(f"| {name:<46} | {wall:7.2f} | {cpu:7.2f} | {rss:8.0f} | {cpu / base:11.2f} |")
+        full = best["full notedeck build (site + deck + snippets)"][1]
+        plugin = best["mkdocs build with the notedeck plugin"][1]
+        print(f"\nfull notedeck build / plain raw build = {full / base:.3f} (target ≤ 1.0); "
+              f"plugin / pre-rendered pages = {plugin / pre:.3f}")
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from notedeck.config import load_config
-from notedeck.site import plugin as plugin_mod
 from notedeck.site.emit import emit
 from notedeck.site.linkcheck import check_site
 from notedeck.vault import Diagnostics, Vault

@@ -1,64 +1,43 @@
-"""Card sides (slices of a note's markdown-it tokens) → Anki HTML.
+"""Card sides (slices of a note's markdown-it tokens) → Anki HTML, with the one renderer of
+:mod:`notedeck.render` and the cards' own :class:`~notedeck.render.target.Target`.
 
-Math becomes ``\\(..\\)`` / ``\\[..\\]`` (Anki's MathJax), fences are highlighted with Pygments (the CSS
-lives in the note type), images are collected as media under flat content-hashed names, and
-``[[links]]`` point at the note's page on the site. Nothing here re-parses Markdown.
+Math becomes ``\\(..\\)`` / ``\\[..\\]`` (Anki's MathJax), fences are highlighted with Pygments (the CSS lives
+in the note type), images are collected as media under flat content-hashed names, and ``[[links]]`` point at
+the note's page on the site. Nothing here re-parses Markdown.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
 from pathlib import Path
-from typing import Any
-from collections.abc import Sequence
 from urllib.parse import quote
 
 from markdown_it.common.utils import escapeHtml
-from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from ..vault import Link, Note, Vault, media_kind, parser, split_wikilink
+from ..render.html import Context, HtmlRenderer
+from ..render.target import Target
+from ..render.urls import obsidian_url, page_path, site_url_of
+from ..vault import CodeBlock, Link, Note, Vault
+from ..vault.syntax import parser
+
+__all__ = ["RenderContext", "obsidian_url", "page_path", "render_blocks", "render_inline", "site_url_of"]
 
 _FORMATTER = HtmlFormatter(cssclass="highlight")
 
 
-def page_path(rel: str, directory_urls: bool = True) -> str:
-    """The site path MkDocs gives ``rel``: ``a/b.md`` → ``a/b/``; ``a/index.md`` → ``a/``."""
-    stem = rel[:-3] if rel.endswith(".md") else rel
-    head, _, name = stem.rpartition("/")
-    if name in ("index", "README"):  # as MkDocs: these two names are their folder's page
-        return f"{head}/" if head else ""
-    if not directory_urls:
-        return stem + ".html"
-    return stem + "/"
-
-
-def site_url_of(site_url: str, rel: str, anchor: str = "", directory_urls: bool = True) -> str:
-    """Absolute URL of a note (and heading anchor) on the site; ``""`` without ``site_url``."""
-    if not site_url:
-        return ""
-    base = site_url if site_url.endswith("/") else site_url + "/"
-    url = base + quote(page_path(rel, directory_urls), safe="/")
-    return url + ("#" + quote(anchor, safe="") if anchor else "")
-
-
-def obsidian_url(vault_name: str, rel: str) -> str:
-    """``obsidian://open?vault=…&file=…`` for a note (path without ``.md``)."""
-    stem = rel[:-3] if rel.endswith(".md") else rel
-    return f"obsidian://open?vault={quote(vault_name, safe='')}&file={quote(stem, safe='')}"
-
-
 @dataclass
-class RenderContext:
-    """What rendering needs besides tokens; collects media and unresolved images."""
+class RenderContext(Target):
+    """The cards' target: site URLs, bundled media, Anki's math; collects media and unresolved images."""
 
     vault: Vault
     site_url: str = ""
@@ -68,29 +47,26 @@ class RenderContext:
     note: Note | None = None
     in_cloze: int = 0
     _hashes: dict[Path, str] = field(default_factory=dict)
-    env: dict = field(default_factory=dict)
     _pages: dict[str, str] = field(default_factory=dict)  # note rel → page URL on the site
     _fragments: dict[str, str] = field(default_factory=dict)  # heading anchor → "#…" (quoted)
     _obsidian: dict[str, str] = field(default_factory=dict)  # note rel → obsidian:// URL
     _quoted_rels: dict[str, str] = field(default_factory=dict)
     _vault_quoted: str | None = None
+    _render: Context | None = None
     sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (rel, anchor) → Source field
     contexts: dict[tuple[str, ...], str] = field(default_factory=dict)  # breadcrumb → Context field
 
-    def __post_init__(self) -> None:
-        self.env = {"nd": self}
+    label_separator = " › "
 
-    def media_name(self, path: Path) -> str:
-        """Flat, content-hashed name: two ``a.png`` in different folders never collide."""
-        name = self._hashes.get(path)
-        if name is None:
-            digest = hashlib.sha1(path.read_bytes()).hexdigest()[:16]
-            ext = path.suffix.lower()
-            name = f"nd-{digest}{ext}"
-            self._hashes[path] = name
-            self.media[name] = path
-        return name
+    def render_context(self) -> Context:
+        """The renderer's state for the current note (one per note, reused by every side of its cards)."""
+        note = self.note
+        ctx = self._render
+        if ctx is None or ctx.note is not note:
+            ctx = self._render = Context(self.vault, self, note, note)  # type: ignore[arg-type]
+        return ctx
 
+    # -- the Target
     def note_url(self, note: Note, anchor: str = "") -> str:
         """The note's page (and heading) on the site; ``""`` for private notes or without ``site_url``.
         Same URL as :func:`site_url_of`; the path is quoted once per note (shared with
@@ -107,6 +83,41 @@ class RenderContext:
         if fragment is None:
             fragment = self._fragments[anchor] = "#" + quote(anchor, safe="")
         return page + fragment
+
+    def file_url(self, rel: str, link: Link | None) -> str:
+        path = self.vault.attachments.get(rel)
+        if path is None or not path.is_file():
+            return ""
+        return self.media_name(path)
+
+    def math(self, tex: str, display: bool) -> str:
+        return _math(tex, display, self)
+
+    def code(self, content: str, lang: str, block: CodeBlock | None) -> str:
+        return _highlight(content, lang)
+
+    def audio(self, url: str) -> str:
+        return f"[sound:{url}]"
+
+    def broken(self, text_html: str, message: str) -> str:
+        return f'<span class="nd-link">{text_html}</span>'
+
+    def missing_media(self, text_html: str, link: Link, message: str) -> str:
+        if self.note is not None:
+            self.missing.append((self.note, link))
+        return f'<span class="nd-missing">{escape(link.raw or link.target)}</span>'
+
+    # -- media and URLs
+    def media_name(self, path: Path) -> str:
+        """Flat, content-hashed name: two ``a.png`` in different folders never collide."""
+        name = self._hashes.get(path)
+        if name is None:
+            digest = hashlib.sha1(path.read_bytes()).hexdigest()[:16]
+            ext = path.suffix.lower()
+            name = f"nd-{digest}{ext}"
+            self._hashes[path] = name
+            self.media[name] = path
+        return name
 
     def obsidian_url(self, note: Note) -> str:
         """:func:`obsidian_url` of the note (once per note)."""
@@ -128,43 +139,9 @@ class RenderContext:
         return q
 
 
-def _label(link: Link) -> str:
-    if link.alias and not (link.embed and link.width):
-        return link.alias
-    return " › ".join(p for p in (link.target, *link.headings) if p) or link.raw
-
-
-class CardRenderer(RendererHTML):
-    """markdown-it's HTML renderer with rules for notedeck's tokens and Anki's needs."""
-
-    # -- line breaks: Obsidian shows a single newline as a line break
-    def softbreak(self, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
-        return "<br>\n"
-
-    # -- math
-    def math_inline(self, tokens, idx, options, env) -> str:
-        return _math(tokens[idx].content, False, env["nd"])
-
-    def math_inline_double(self, tokens, idx, options, env) -> str:
-        return _math(tokens[idx].content, True, env["nd"])
-
-    def math_block(self, tokens, idx, options, env) -> str:
-        return f'<div class="nd-math">{_math(tokens[idx].content, True, env["nd"])}</div>\n'
-
-    math_block_label = math_block
-
-    # -- code
-    def fence(self, tokens, idx, options, env) -> str:
-        tok = tokens[idx]
-        lang = tok.info.strip().split(maxsplit=1)[0].lower() if tok.info.strip() else ""
-        return _highlight(tok.content, lang)
-
-    def code_block(self, tokens, idx, options, env) -> str:
-        return _highlight(tokens[idx].content, "")
-
-    # -- Obsidian syntax
-    def obsidian_comment(self, tokens, idx, options, env) -> str:
-        return ""
+class CardRenderer(HtmlRenderer):
+    """The one renderer, plus Anki's cloze markers; comments (the SR plugin's ``<!--SR:…-->``) and footnote
+    references (they become cloze hints) are left out."""
 
     def tag(self, tokens, idx, options, env) -> str:
         return f'<span class="nd-tag">#{escape(tokens[idx].content)}</span>'
@@ -173,120 +150,23 @@ class CardRenderer(RendererHTML):
         return ""
 
     def html_inline(self, tokens, idx, options, env) -> str:
-        content = tokens[idx].content
-        if content.startswith("<!--"):  # e.g. the SR plugin's ``<!--SR:…-->``
+        if tokens[idx].content.startswith("<!--"):
             return ""
-        return self._html_paths(tokens[idx], content, env)
+        return super().html_inline(tokens, idx, options, env)
 
     def html_block(self, tokens, idx, options, env) -> str:
-        content = tokens[idx].content
-        if content.lstrip().startswith("<!--"):
+        if tokens[idx].content.lstrip().startswith("<!--"):
             return ""
-        return self._html_paths(tokens[idx], content, env)
+        return super().html_block(tokens, idx, options, env)
 
     def cloze_open(self, tokens, idx, options, env) -> str:
-        env["nd"].in_cloze += 1
+        env["nd"].target.in_cloze += 1
         return f"{{{{c{tokens[idx].meta['n']}::"
 
     def cloze_close(self, tokens, idx, options, env) -> str:
-        env["nd"].in_cloze -= 1
+        env["nd"].target.in_cloze -= 1
         hint = tokens[idx].meta.get("hint")
         return f"::{escape(hint, quote=False)}}}}}" if hint else "}}"
-
-    def wikilink(self, tokens, idx, options, env) -> str:
-        tok = tokens[idx]
-        link: Link | None = tok.meta.get("link")
-        if link is None:
-            target, headings, block, alias = split_wikilink(tok.content)
-            return escape(alias or target)
-        return self._link_html(link, escape(_label(link)), env)
-
-    def embed(self, tokens, idx, options, env) -> str:
-        link: Link | None = tokens[idx].meta.get("link")
-        if link is None:
-            return escape(tokens[idx].content)
-        return self._embed_html(link, env)
-
-    def image(self, tokens, idx, options, env) -> str:
-        tok = tokens[idx]
-        link: Link | None = tok.meta.get("link")
-        alt = escape(self.renderInlineAsText(tok.children or [], options, env))
-        if link is None:  # remote image: keep the URL
-            return f'<img src="{escape(str(tok.attrGet("src") or ""))}" alt="{alt}">'
-        return self._embed_html(link, env, alt)
-
-    def link_open(self, tokens, idx, options, env) -> str:
-        tok = tokens[idx]
-        link: Link | None = tok.meta.get("link")
-        if link is None:
-            return f'<a href="{escape(str(tok.attrGet("href") or ""))}">'
-        url = self._url(link, env)
-        return f'<a href="{escape(url)}">' if url else '<a class="nd-link">'
-
-    # -- helpers
-    def _html_paths(self, tok: Token, content: str, env: dict) -> str:
-        """Raw HTML with its vault paths (the model's links of the tag) pointing at the card's media or at the
-        site's page (``#`` without one)."""
-        ctx: RenderContext = env["nd"]
-        note = ctx.note
-        found: list[tuple[Link, int, int]] = tok.meta.get("links") or []
-        if not found or note is None:
-            return content
-        out, pos = [], 0
-        for link, a, b in found:
-            r = ctx.vault.resolve(link, note)
-            if r.note is not None:
-                url = ctx.note_url(r.note, r.anchor) if r.ok else ""
-                url = url or "#"
-            elif r.ok and (path := ctx.vault.attachments.get(r.target.rel)) is not None and path.is_file():
-                url = ctx.media_name(path)
-            else:
-                continue
-            out += [content[pos:a], escape(url)]
-            pos = b
-        return "".join(out) + content[pos:]
-
-    def _url(self, link: Link, env: dict) -> str:
-        ctx: RenderContext = env["nd"]
-        note = ctx.note
-        if note is None:
-            return ""
-        r = ctx.vault.resolve(link, note)
-        if not r.ok:
-            return ""
-        if r.note is None:
-            return ""
-        return ctx.note_url(r.note, r.anchor)
-
-    def _link_html(self, link: Link, label_html: str, env: dict) -> str:
-        url = self._url(link, env)
-        if url:
-            return f'<a href="{escape(url)}">{label_html}</a>'
-        return f'<span class="nd-link">{label_html}</span>'
-
-    def _embed_html(self, link: Link, env: dict, alt: str = "") -> str:
-        ctx: RenderContext = env["nd"]
-        note = ctx.note
-        kind = media_kind(link.target)
-        if kind == "note":  # a note embed is shown as a link to that page (no transclusion in cards)
-            return self._link_html(link, escape(_label(link)), env)
-        r = ctx.vault.resolve(link, note) if note is not None else None
-        path = ctx.vault.attachments.get(r.target.rel) if (r is not None and r.ok and r.target.rel) else None
-        if path is None or not path.is_file():
-            if note is not None:
-                ctx.missing.append((note, link))
-            return f'<span class="nd-missing">{escape(link.raw or link.target)}</span>'
-        name = ctx.media_name(path)
-        if kind == "image":
-            size = ""
-            if link.width:
-                size += f' width="{link.width}"'
-            if link.height:
-                size += f' height="{link.height}"'
-            return f'<img src="{escape(name)}" alt="{alt or escape(path.name)}"{size}>'
-        if kind == "audio":
-            return f"[sound:{name}]"
-        return f'<a href="{escape(name)}">{escape(path.name)}</a>'
 
 
 @lru_cache(maxsize=256)
@@ -305,12 +185,8 @@ def _highlight(code: str, lang: str) -> str:
 
 
 _RENDERER = CardRenderer()
-
-
 _RULES = _RENDERER.rules
 _OPTIONS = parser().options
-
-
 _HTML_SPECIAL = re.compile(r'[&<>"]')
 
 
@@ -333,7 +209,7 @@ def render_inline(children: Sequence[Token], ctx: RenderContext) -> str:
     """HTML of inline tokens (a line, part of a line, a paragraph's children)."""
     if len(children) == 1 and children[0].type == "text":  # no Markdown syntax at all
         return _escape_text(children[0].content).strip()
-    env = ctx.env
+    env = {"nd": ctx.render_context()}
     out: list[str] = []
     for i, t in enumerate(children):
         tt = t.type
@@ -350,13 +226,4 @@ def render_inline(children: Sequence[Token], ctx: RenderContext) -> str:
 
 def render_blocks(tokens: Sequence[Token], ctx: RenderContext) -> str:
     """HTML of a slice of block tokens (``%% … %%`` comment blocks are left out)."""
-    kept: list[Token] = []
-    depth = 0
-    for t in tokens:
-        if t.type == "obsidian_comment_open":
-            depth += 1
-        elif t.type == "obsidian_comment_close":
-            depth -= 1
-        elif not depth:
-            kept.append(t)
-    return _RENDERER.render(kept, _OPTIONS, ctx.env).strip()
+    return _RENDERER.render(tokens, _OPTIONS, {"nd": ctx.render_context()}).strip()

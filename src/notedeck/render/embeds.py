@@ -35,7 +35,7 @@ class LinkRules:
         if link is None:
             return html.escape(tokens[idx].content)
         r = ctx.vault.resolve(link, ctx.note)
-        label = html.escape(link_label(link))
+        label = html.escape(link_label(link, ctx.target.label_separator))
         target = r.note
         if target is not None and target.private:  # (a private note's path is never shown, even when broken)
             return label
@@ -52,13 +52,16 @@ class LinkRules:
         r = ctx.vault.resolve(link, ctx.note)
         target = r.note
         if not r.ok and not (target is not None and target.private):
-            return ctx.target.broken(html.escape(link_label(link)), r.message)
+            label = html.escape(link_label(link, ctx.target.label_separator))
+            if embed_kind(link) == "note":
+                return ctx.target.broken(label, r.message)
+            return ctx.target.missing_media(label, link, r.message)
         if target is None:
             return self._media(ctx, link, r, "")
         if target.private:
             return PRIVATE_EMBED
         if not ctx.target.transclude:
-            return _a(ctx.target.note_url(target, r.anchor), html.escape(link_label(link)), ctx, True)
+            return _a(ctx.target.note_url(target, r.anchor), html.escape(link_label(link, ctx.target.label_separator)), ctx, True)
         return self._transclude(ctx, link, r)
 
     # -- Markdown links and images
@@ -83,7 +86,9 @@ class LinkRules:
             return ""
         ctx_push(ctx, "</a>")
         preview = ctx.target.preview_attr if target is not None else ""
-        return f'<a href="{html.escape(url)}"{preview}>'
+        title = tok.attrGet("title")
+        title_attr = f' title="{html.escape(str(title))}"' if title else ""
+        return f'<a href="{html.escape(url)}"{title_attr}{preview}>'
 
     def link_close(self, tokens, idx, options, env) -> str:
         ctx: Context = env["nd"]
@@ -107,9 +112,10 @@ class LinkRules:
         if target is not None and target.private:
             return html.escape(alt)
         if not r.ok:
-            return ctx.target.broken(html.escape(alt or posixpath.basename(link.target) or link.raw), r.message)
+            return ctx.target.missing_media(html.escape(alt or posixpath.basename(link.target) or link.raw), link, r.message)
         if target is not None:
-            return _a(ctx.target.note_url(target, r.anchor), html.escape(alt or link_label(link)), ctx, True)
+            label = alt or link_label(link, ctx.target.label_separator)
+            return _a(ctx.target.note_url(target, r.anchor), html.escape(label), ctx, True)
         return self._media(ctx, link, r, link.alias if link.width else alt)
 
     # -- raw HTML: vault paths point where the target says
@@ -162,7 +168,7 @@ class LinkRules:
         url = ctx.target.file_url(rel, link)
         name = posixpath.basename(rel)
         if not url:
-            return ctx.target.broken(html.escape(link.raw or name), f"{link.raw}: the file cannot be shown here")
+            return ctx.target.missing_media(html.escape(link.raw or name), link, f"{link.raw}: the file cannot be shown here")
         size = ""
         if link.width:
             size = f' width="{link.width}"' + (f' height="{link.height}"' if link.height else "")
@@ -190,7 +196,7 @@ class LinkRules:
         target: Note = r.note  # type: ignore[assignment]
         a, b = ctx.vault.section_of(r)
         key = (target.rel, a, b)
-        label = html.escape(link_label(link))
+        label = html.escape(link_label(link, ctx.target.label_separator))
         if key in ctx.stack or len(ctx.stack) > MAX_EMBED_DEPTH:
             return ctx.target.broken(label, f"{link.raw}: embed cycle, not expanded")
         title = (link.alias if not link.width else None) or (r.heading.text if r.heading else target.title)

@@ -17,7 +17,7 @@ from .html import Context, RenderError, render_tokens
 from .target import RenderedPage, Target, TocEntry
 from .urls import page_path, relative_url, url_fragment
 
-_HIGHLIGHT = Highlight(None, anchor_linenums=True)
+_HIGHLIGHT = Highlight(None, anchor_linenums=True, stripnl=False)  # code as written, blank lines too
 
 
 @dataclass

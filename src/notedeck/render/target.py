@@ -52,6 +52,7 @@ class Target:
     block_anchors = False  # ``^id`` becomes an anchor element
     keep_query = False  # a raw HTML path's ``?query`` stays on the file's URL
     preview_attr = ""  # attributes of a link to a note's page (the site's hover previews)
+    label_separator = " > "  # between a link's note and heading in its default text (``note > heading``)
 
     def note_url(self, note: Note, anchor: str) -> str:
         """The URL of a note's page (and anchor); ``""``: no page to link to."""
@@ -73,6 +74,10 @@ class Target:
 
     def audio(self, url: str) -> str:
         return f'<audio class="notedeck-audio" controls src="{html.escape(url)}"></audio>'
+
+    def missing_media(self, text_html: str, link: Link, message: str) -> str:
+        """What an embed of a file that cannot be shown becomes: its name or alt text, visibly broken."""
+        return self.broken(text_html, message).replace('class="notedeck-broken"', 'class="notedeck-broken embed"', 1)
 
     def broken(self, text_html: str, message: str) -> str:
         """What an unresolved link or embed shows: its text, visibly broken, the problem as a tooltip."""
