@@ -1,0 +1,1 @@
+"""HTML rendering of a note's tokens (site and cards)."""
