@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from notedeck.render.math import MATH_CSS, MATH_FONT_PATH, MathResult, assets, tex_to_html
+from notedeck.render.math import (
+    MATH_CSS,
+    MATH_FONT_PATH,
+    MathResult,
+    assets,
+    clear_cache,
+    export_cache,
+    import_cache,
+    tex_to_html,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -114,6 +123,21 @@ def test_caching_returns_the_same_result():
     b = tex_to_html(r"\sum_{i=1}^n i", True)
     assert a is b and a == MathResult(a.html, None)
     assert tex_to_html(r"\sum_{i=1}^n i", False).html != a.html
+
+
+def test_saved_cache_round_trip():
+    import json
+
+    tex_to_html(r"\alpha + \beta", False)
+    tex_to_html(r"\foo", True)
+    saved = json.loads(json.dumps(export_cache(), ensure_ascii=False))
+    before = {k: tex_to_html(*k) for k in [(r"\alpha + \beta", False), (r"\foo", True)]}
+    clear_cache()
+    assert import_cache(saved) >= 2
+    for key, result in before.items():
+        assert tex_to_html(*key) == result
+    assert import_cache({"engine": "other", "items": saved["items"]}) == 0
+    assert import_cache("junk") == 0
 
 
 def test_repairs_for_chromium():

@@ -28,14 +28,20 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
 import latex2mathml.converter
 import latex2mathml.exceptions as l2m_errors
 
-__all__ = ["MathResult", "tex_to_html", "MATH_CSS", "MATH_CSS_PATH", "MATH_FONT_PATH", "assets"]
+try:
+    _l2m_version = version("latex2mathml")
+except PackageNotFoundError:  # pragma: no cover - a vendored copy
+    _l2m_version = "unknown"
+
+__all__ = ["MathResult", "tex_to_html", "convert", "clear_cache", "export_cache", "import_cache", "ENGINE",
+           "MATH_CSS", "MATH_CSS_PATH", "MATH_FONT_PATH", "assets"]
 
 _HERE = Path(__file__).resolve().parent
 #: The stylesheet for the markup below (light and dark schemes, scrolling display math, the math font).
@@ -63,10 +69,48 @@ class _TexError(Exception):
     """TeX that would not render as written (the message is for a diagnostic)."""
 
 
-@lru_cache(maxsize=16384)
+#: Conversions of this process, by (TeX, display). A vault's formulas are few (hundreds to thousands).
+_CACHE: dict[tuple[str, bool], MathResult] = {}
+#: Names what made the cached HTML; a saved cache of another engine version or of other repairs is ignored.
+ENGINE = f"latex2mathml {_l2m_version}; notedeck-math 1"
+
+
 def tex_to_html(tex: str, display: bool) -> MathResult:
     """The HTML of one formula: ``tex`` without its ``$`` delimiters; ``display`` for ``$$…$$``. Pure and
     cached (same arguments → the same :class:`MathResult` object)."""
+    key = (tex, display)
+    result = _CACHE.get(key)
+    if result is None:
+        result = _CACHE[key] = convert(tex, display)
+    return result
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
+def export_cache() -> dict:
+    """The cache as JSON-ready data, so that a later build (``notedeck serve``'s rebuilds, or a build that keeps
+    ``build/``) converts only formulas it has not seen: ``{"engine": …, "items": [[tex, display, html, error]…]}``."""
+    return {"engine": ENGINE, "items": [[t, d, r.html, r.error] for (t, d), r in _CACHE.items()]}
+
+
+def import_cache(data: object) -> int:
+    """Take the results of :func:`export_cache` (of the same :data:`ENGINE`; anything else is ignored);
+    returns how many were taken."""
+    if not isinstance(data, dict) or data.get("engine") != ENGINE or not isinstance(data.get("items"), list):
+        return 0
+    taken = 0
+    for item in data["items"]:
+        if (isinstance(item, list) and len(item) == 4 and isinstance(item[0], str) and isinstance(item[1], bool)
+                and isinstance(item[2], str) and (item[3] is None or isinstance(item[3], str))):
+            _CACHE.setdefault((item[0], item[1]), MathResult(item[2], item[3]))
+            taken += 1
+    return taken
+
+
+def convert(tex: str, display: bool) -> MathResult:
+    """:func:`tex_to_html` without the cache."""
     source = tex.strip()
     try:
         _check_source(source)
@@ -206,6 +250,8 @@ _PRIMES = frozenset("′″‴⁗")
 _BRACES = frozenset("⏟⏞⎴⎵︸︷")
 _SCRIPTS = {"msub": "munder", "msup": "mover", "msubsup": "munderover"}
 _OPEN = frozenset("([{⟨|‖⌈⌊")
+_CLOSE = frozenset(")]}⟩|‖⌉⌋!′″")
+_ORDINARY = frozenset("∞∅∇∂ℏℓ℘ℜℑℵ∠⊤⊥△□◇♯♭♮")
 _THIN = "0.1667em"
 
 
@@ -247,7 +293,16 @@ def _repair(math: Element, display: bool) -> None:
                         children[side].set("stretchy", "true")
                         children[side].set("fence", "true")
                         children[side].set("form", "prefix" if side < i else "postfix")
-        for el in children:
+        for i, el in enumerate(children):
+            if el.tag == "mo" and _text(el) in ("−", "+", "±", "∓") and "form" not in el.attrib:
+                prev = children[i - 1] if i > 0 else None
+                if prev is None or (prev.tag == "mo" and _text(prev) not in _CLOSE):
+                    el.set("form", "prefix")  # unary: "x = −1", not "x = − 1"
+            if el.tag == "mo" and _text(el) in _ORDINARY:
+                el.tag = "mi"  # \infty, \emptyset …: symbols, not operators ("+ ∞" read as two operators)
+            if el.tag == "mo" and _text(el) in ("|", "‖") and el.get("stretchy") != "true":
+                el.set("lspace", "0")  # |x| (ASCII bars, \lvert): an absolute value, no operator space
+                el.set("rspace", "0")
             variant = el.get("mathvariant")
             if el.tag == "mi" and variant and variant != "normal":
                 _map_variant(el, variant)
