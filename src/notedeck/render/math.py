@@ -225,21 +225,27 @@ _TOKENS = frozenset({"mi", "mo", "mn", "ms"})
 
 
 def _text(el: Element) -> str:
-    """An element's text as characters (latex2mathml stores some as ``&#x…;`` strings)."""
-    return _ENTITY_RE.sub(lambda m: chr(int(m.group(1), 16)), el.text or "")
+    return el.text or ""
+
+
+def _decode(m: re.Match) -> str:
+    return chr(int(m.group(1), 16))
 
 
 def _check_tree(math: Element) -> None:
-    """What latex2mathml passed through instead of converting."""
+    """What latex2mathml passed through instead of converting; then every text as characters (latex2mathml
+    stores some as ``&#x…;`` strings)."""
     for el in math.iter():
         if el.tag in _TOKENS:
-            m = _COMMAND_TEXT_RE.search(_text(el))
-            if m:
-                raise _TexError(f"unknown command {m.group(0)}")
             if el.text == "&":  # \& arrives as "&#x00026;"
                 raise _TexError("'&' outside an alignment environment (use \\& for the character)")
+            m = _COMMAND_TEXT_RE.search(el.text or "")
+            if m:
+                raise _TexError(f"unknown command {m.group(0)}")
         elif el.tag in _TWO_ARGS and len(el) != 2:
             raise _TexError("\\frac needs two arguments")
+        if el.text and "&#x" in el.text:
+            el.text = _ENTITY_RE.sub(_decode, el.text)
 
 
 #: Operators whose limits go under/over them in display math (TeX's \lim, \sum …; not \int).
