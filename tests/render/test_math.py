@@ -69,6 +69,16 @@ def test_every_formula_of_the_vault_converts():
     assert seen > 250
 
 
+@pytest.mark.parametrize("tex", [
+    r"\begin{aligned} a &= b \\ c &= d \end{aligned}", r"\begin{equation} x = 1 \end{equation}",
+    r"\begin{gather} a \\ b \end{gather}", r"\begin{Bmatrix} a \end{Bmatrix}", r"\begin{Vmatrix} a \end{Vmatrix}",
+    r"\arg z", r"\boxed{x}", r"\binom{n}{k}", r"\sqrt[3]{x}", r"\int_0^1 f\,dx", r"\mathcal{O}(n)", r"\vec{x}",
+])
+def test_other_common_tex(tex):
+    result = tex_to_html(tex, True)
+    assert result.error is None and "<math" in result.html, result.error
+
+
 @pytest.mark.parametrize("tex, message", [
     (r"\foo x", r"unknown command \foo"),
     (r"a + \notamacro{b}", r"unknown command \notamacro"),

@@ -144,10 +144,13 @@ def _failed(tex: str, display: bool, message: str) -> MathResult:
 
 #: Environments latex2mathml lays out; others it drops silently. ``aligned``/``gathered`` are read as ``align*``.
 _ENVIRONMENTS = frozenset({
-    "align", "align*", "aligned", "split", "cases", "array", "smallmatrix", "gathered",
+    "align", "align*", "aligned", "split", "cases", "array", "smallmatrix", "gathered", "gather", "gather*",
+    "equation", "equation*",
     *(f"{m}{star}" for m in ("matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix") for star in ("", "*")),
 })
-_ENV_ALIASES = {"aligned": "align*", "gathered": "align*"}
+_ENV_ALIASES = {"aligned": "align*", "gathered": "align*", "gather": "align*", "gather*": "align*"}
+_UNWRAPPED = frozenset({"equation", "equation*"})  # one display formula: its content is the formula
+_MISSING_FUNCTIONS_RE = re.compile(r"\\(arg)(?![A-Za-z])")  # TeX function names latex2mathml lacks
 _ENV_RE = re.compile(r"\\(begin|end)\s*\{([^{}]*)\}")
 _MATHRM_LETTER_RE = re.compile(r"\\mathrm\s*\{\s*([A-Za-z])\s*\}")  # latex2mathml drops \mathrm on one letter
 _TWO_ARGS = frozenset({"mfrac"})
@@ -210,7 +213,15 @@ def _check_source(tex: str) -> None:
 
 def _prepare(tex: str) -> str:
     tex = _MATHRM_LETTER_RE.sub(r"{\\rm \1}", tex)
-    return _ENV_RE.sub(lambda m: f"\\{m.group(1)}{{{_ENV_ALIASES.get(m.group(2).strip(), m.group(2).strip())}}}", tex)
+    tex = _MISSING_FUNCTIONS_RE.sub(r"\\operatorname{\1}", tex)
+    return _ENV_RE.sub(_environment, tex)
+
+
+def _environment(m: re.Match) -> str:
+    kind, name = m.group(1), m.group(2).strip()
+    if name in _UNWRAPPED:
+        return "{" if kind == "begin" else "}"
+    return f"\\{kind}{{{_ENV_ALIASES.get(name, name)}}}"
 
 
 def _convert(tex: str, display: bool) -> Element:
