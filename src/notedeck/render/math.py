@@ -264,7 +264,6 @@ _LIMIT_NAMES = frozenset({"lim", "liminf", "limsup", "max", "min", "sup", "inf",
                           "argmin", "arg max", "arg min", "lim inf", "lim sup"})
 _LARGE_OPS = frozenset("∑∏∐⋀⋁⋂⋃⨀⨁⨂⨄⨆")
 _PRIMES = frozenset("′″‴⁗")
-_BRACES = frozenset("⏟⏞⎴⎵︸︷")
 _SCRIPTS = {"msub": "munder", "msup": "mover", "msubsup": "munderover"}
 _OPEN = frozenset("([{⟨|‖⌈⌊")
 _CLOSE = frozenset(")]}⟩|‖⌉⌋!′″")
@@ -300,8 +299,6 @@ def _repair(math: Element, display: bool) -> None:
                 tight = nxt is None or _first_char(nxt) in _OPEN or _first_char(nxt) in _PRIMES
                 core.set("lspace", _THIN if prev is not None and prev.tag in ("mi", "mn", "msub", "msup") else "0")
                 core.set("rspace", "0" if tight else _THIN)
-            if el.tag in ("munder", "mover") and len(el) == 2 and el[1].tag == "mo" and _text(el[1]) in _BRACES:
-                el[1].set("stretchy", "true")  # \underbrace, \overbrace: as wide as what they span
             if el.tag == "mtable" and el.get("columnspacing") == "0em 2em":
                 el.set("class", "notedeck-align")  # align/align*: math.css sets TeX's cell spacing
             if el.tag == "mtable":
