@@ -169,7 +169,10 @@ def test_no_external_host():
     assert MATH_FONT_PATH.stat().st_size > 100_000
     for name, path in assets().items():
         assert path.exists(), name
-    assert "fonts/NotoSansMath-Regular.woff2" in MATH_CSS
+        if path.suffix in (".css", ".html", ".js"):
+            assert "//" not in path.read_text(encoding="utf-8"), name
+    assert "fonts/NotoSansMath-Regular.woff2" in MATH_CSS and "fonts/NotoSansMath-Regular.woff2" in assets()
+    assert (MATH_FONT_PATH.parent / "OFL.txt").exists()  # the font's licence travels with it
 
 
 # --- in a browser ------------------------------------------------------------------------------------------

@@ -52,9 +52,10 @@ MATH_CSS = MATH_CSS_PATH.read_text(encoding="utf-8")
 
 
 def assets() -> dict[str, Path]:
-    """The files a site must serve for math, by their path relative to ``math.css`` itself."""
-    return {"math.css": MATH_CSS_PATH, "fonts/NotoSansMath-Regular.woff2": MATH_FONT_PATH,
-            "fonts/OFL.txt": MATH_FONT_PATH.parent / "OFL.txt"}
+    """The files a site must serve for math, by their path relative to ``math.css`` itself. (The font's
+    licence, ``fonts/OFL.txt``, ships with the package; it names its authors' web addresses, so it is not
+    copied into a site whose files must reference no external host.)"""
+    return {"math.css": MATH_CSS_PATH, "fonts/NotoSansMath-Regular.woff2": MATH_FONT_PATH}
 
 
 @dataclass(frozen=True, slots=True)
