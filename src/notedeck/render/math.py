@@ -298,7 +298,9 @@ def _repair(math: Element, display: bool) -> None:
                 nxt = children[i + 1] if i + 1 < len(children) else None
                 prev = children[i - 1] if i > 0 else None
                 tight = nxt is None or _first_char(nxt) in _OPEN or _first_char(nxt) in _PRIMES
-                core.set("lspace", _THIN if prev is not None and prev.tag in ("mi", "mn", "msub", "msup") else "0")
+                after_operand = prev is not None and (prev.tag in ("mi", "mn", "msub", "msup", "mfrac", "mrow")
+                                                      or (prev.tag == "mo" and _text(prev) in _CLOSE))
+                core.set("lspace", _THIN if after_operand else "0")  # "(1−y) log", "2 log x"; "= log x"
                 core.set("rspace", "0" if tight else _THIN)
             if el.tag == "mtable" and el.get("columnspacing") == "0em 2em":
                 el.set("class", "notedeck-align")  # align/align*: math.css sets TeX's cell spacing
@@ -315,6 +317,9 @@ def _repair(math: Element, display: bool) -> None:
                     el.set("form", "prefix")  # unary: "x = −1", not "x = − 1"
             if el.tag == "mo" and _text(el) in _ORDINARY:
                 el.tag = "mi"  # \infty, \emptyset …: symbols, not operators ("+ ∞" read as two operators)
+            if el.tag == "mo" and _text(el) == "/" and "lspace" not in el.attrib:
+                el.set("lspace", "0")  # p/q: TeX's / is an ordinary symbol
+                el.set("rspace", "0")
             if el.tag == "mo" and _text(el) in ("|", "‖") and el.get("stretchy") != "true":
                 el.set("lspace", "0")  # |x| (ASCII bars, \lvert): an absolute value, no operator space
                 el.set("rspace", "0")
