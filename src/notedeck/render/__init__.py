@@ -3,7 +3,8 @@
 * :mod:`.html` — the renderer (markdown-it-py's, with rules for notedeck's tokens) and its per-render context;
 * :mod:`.embeds` — links, media and transclusions; :mod:`.links` — link labels and embed kinds;
 * :mod:`.target` — what an output decides (URLs, math, code); :mod:`.site` — the site's target and pages;
-* :mod:`.urls` — page paths and URLs, shared by the site and the cards.
+* :mod:`.urls` — page paths and URLs, shared by the site and the cards;
+* :mod:`.math` — TeX → MathML at build time (no script, no network).
 """
 
 from .site import SiteIndex, render_page
