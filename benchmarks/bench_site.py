@@ -75,9 +75,12 @@ def prerender(vault_dir: Path, out: Path) -> None:
     if "index.md" not in vault.notes:
         (out / "index.md").write_text(home_page(vault, "bench"), encoding="utf-8")
     (out / "tags.md").write_text(TAGS_PAGE_TEXT, encoding="utf-8")
-    for rel, content in ((assets.CSS_PATH, assets.CSS), (assets.MATHJAX_CONFIG_PATH, assets.MATHJAX_CONFIG)):
+    for rel, source in assets.files().items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
-        (out / rel).write_text(content, encoding="utf-8")
+        if isinstance(source, str):
+            (out / rel).write_text(source, encoding="utf-8")
+        else:
+            shutil.copyfile(source, out / rel)
 
 
 _MKDOCS = """

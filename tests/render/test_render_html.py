@@ -226,10 +226,15 @@ def test_fences_are_highlighted_in_materials_structure(tmp_path):
     assert "__codelineno-1-1" in out and "indented" in out  # line anchors unique on the page
 
 
-def test_math_is_left_for_arithmatex(tmp_path):
-    out = render(tmp_path, {"a.md": "行内 $a<b$ 与 $$x^n$$\n\n$$\n\\frac{1}{2}\n$$ ^eq\n"})
-    assert '<span class="arithmatex">\\(a&lt;b\\)</span>' in out
-    assert '<div class="arithmatex">\\[\\frac{1}{2}\\]</div>\n<span class="notedeck-block" id="^eq"></span>' in out
+def test_math_is_rendered_to_mathml_now_and_bad_tex_is_reported(tmp_path):
+    v = vault_of(tmp_path, {"a.md": "行内 $a<b$ 与 $$x^n$$\n\n$$\n\\frac{1}{2}\n$$ ^eq\n\n坏的 $\\foo{x}$\n"})
+    page = render_page(v.notes["a.md"], SiteIndex.build(v), backlinks=False)
+    out = page.html
+    assert out.count("<math") == 3 and "\\(" not in out and "arithmatex" not in out
+    assert '<annotation encoding="application/x-tex">a&lt;b</annotation>' in out
+    assert re.search(r'<div data-search-exclude class="notedeck-math notedeck-math-display">.*?</div>\n'
+                     r'<span class="notedeck-block" id="\^eq"></span>', out, re.S)
+    assert 'class="notedeck-math-error"' in out and page.problems and page.problems[0][:2] == ("a.md", 7)
 
 
 def test_block_ids_become_anchors(tmp_path):

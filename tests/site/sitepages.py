@@ -40,9 +40,9 @@ def land(site: Path, page: str, link_text: str) -> list[tuple[str, str, str]]:
 
 
 class VisibleText(HTMLParser):
-    """Text outside code, pre, script, style and MathJax source (class ``arithmatex``)."""
+    """Text outside code, pre, script, style and formulas (``<math>``: TeX shows as it is written)."""
 
-    SKIP = {"code", "pre", "script", "style", "kbd", "samp", "textarea"}
+    SKIP = {"code", "pre", "script", "style", "kbd", "samp", "textarea", "math"}
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
     def __init__(self) -> None:
@@ -53,7 +53,7 @@ class VisibleText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in self.VOID:
             return
-        skip = tag in self.SKIP or "arithmatex" in (dict(attrs).get("class") or "").split()
+        skip = tag in self.SKIP
         self.stack.append((self.stack[-1] if self.stack else False) or skip)
 
     def handle_endtag(self, tag):

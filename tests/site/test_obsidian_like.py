@@ -186,7 +186,7 @@ def test_no_obsidian_syntax_left_outside_code(built, page):
 def test_math_and_code_are_left_exactly_as_written(built):
     site, _ = built
     adv = (site / "Editing and formatting/Advanced formatting syntax/index.html").read_text(encoding="utf-8")
-    assert r"\text{[[not a link]] and ==not highlight==}" in adv and 'class="arithmatex"' in adv
+    assert r"\text{[[not a link]] and ==not highlight==}" in adv and 'class="notedeck-math' in adv
     basic = (site / "Editing and formatting/Basic formatting syntax/index.html").read_text(encoding="utf-8")
     assert "cd ~/Desktop [[not a link]] ==not a highlight== %%not a comment%%" in basic
     assert "Missing note" not in basic and "block comment" not in basic  # %% … %% removed entirely

@@ -290,7 +290,7 @@ def test_templates_render_their_placeholders_as_text(site):
 
 def test_display_math_without_blank_lines_is_math(site):
     body = article(site / "02 Notes/矩阵/index.html")
-    math = " ".join(re.findall(r'class="arithmatex">(.*?)</(?:div|span)>', body, re.S))
+    math = " ".join(re.findall(r'<annotation encoding="application/x-tex">(.*?)</annotation>', body, re.S))
     for tex in ("M = [[1,2],[3,4]]", r"\lVert v \rVert", "x^n = [[1]]"):
         assert tex in html.unescape(math), tex
     p = VisibleText()

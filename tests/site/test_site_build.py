@@ -90,7 +90,7 @@ def test_constructs_render_as_material_html(fixture_site):
     assert "<mark>重点内容</mark>" in html and "这段注释不会出现" not in html and "hidden = True" not in html
     assert 'id="中文-标题"' in html and 'id="^intro"' in html
     assert '<pre class="mermaid"><code>graph TD' in html
-    assert '<div class="arithmatex">' in html and 'class="task-list-item"' in html and 'class="footnote"' in html
+    assert 'class="notedeck-math notedeck-math-display">' in html and 'class="task-list-item"' in html and 'class="footnote"' in html
     assert "[[不是链接]] ==不是高亮== </span>" in html  # code is left exactly as written
     assert "%E5%8F%8D%E5%90%91%E4%BC%A0%E6%92%AD/\">反向传播</a>" in html.split('class="notedeck-backlinks"', 1)[1]
     mine = (site / "工具 箱" / "my note 🚀" / "index.html").read_text(encoding="utf-8")

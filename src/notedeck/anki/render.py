@@ -90,7 +90,7 @@ class RenderContext(Target):
             return ""
         return self.media_name(path)
 
-    def math(self, tex: str, display: bool) -> str:
+    def math(self, tex: str, display: bool, ctx: object = None) -> str:
         return _math(tex, display, self)
 
     def code(self, content: str, lang: str, block: CodeBlock | None) -> str:

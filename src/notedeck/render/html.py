@@ -212,16 +212,16 @@ class HtmlRenderer(LinkRules, RendererHTML):
         return env["nd"].target.code(tokens[idx].content, "", None)
 
     def math_inline(self, tokens, idx, options, env) -> str:
-        return env["nd"].target.math(tokens[idx].content, False)
+        return env["nd"].target.math(tokens[idx].content, False, env["nd"])
 
     def math_inline_double(self, tokens, idx, options, env) -> str:
-        return env["nd"].target.math(tokens[idx].content, True)
+        return env["nd"].target.math(tokens[idx].content, True, env["nd"])
 
     def math_block(self, tokens, idx, options, env) -> str:
         ctx: Context = env["nd"]
         ref = block_ref_of(tokens[idx])
         anchor = _anchor(ref) + "\n" if ref is not None and not ctx.embedded and ctx.target.block_anchors else ""
-        return ctx.target.math(tokens[idx].content, True) + "\n" + anchor
+        return ctx.target.math(tokens[idx].content, True, ctx) + "\n" + anchor
 
     math_block_label = math_block
 

@@ -8,12 +8,14 @@ It imports nothing of MkDocs.
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from pymdownx.highlight import Highlight
 
 from ..vault import CodeBlock, Link, Note, Vault, slugify
 from .html import Context, RenderError, render_tokens
+from .math import tex_to_html
 from .target import RenderedPage, Target, TocEntry
 from .urls import page_path, relative_url, url_fragment
 
@@ -76,6 +78,7 @@ class SiteTarget(Target):
         self.page = site.page_of(host.rel)
         self.line_breaks = site.line_breaks
         self.count = -1  # code blocks so far (pymdownx numbers their line anchors per page)
+        self.problems: list[tuple[Note, int, str]] = []  # formulas that could not be rendered
 
     def note_url(self, note: Note, anchor: str) -> str:
         if note.private:
@@ -94,11 +97,13 @@ class SiteTarget(Target):
             return ""
         return relative_url(self.site.page_of(tags), self.page) + "#" + url_fragment("tag:" + slugify(name))
 
-    def math(self, tex: str, display: bool) -> str:
-        body = html.escape(tex.strip(), quote=False)
-        if display:
-            return f'<div class="arithmatex">\\[{body}\\]</div>'
-        return f'<span class="arithmatex">\\({body}\\)</span>'
+    def math(self, tex: str, display: bool, ctx: Context | None = None) -> str:
+        """MathML, rendered now (no script, no network); the search index leaves it out. TeX the converter
+        cannot show is reported and shown as source."""
+        result = tex_to_html(tex, display)
+        if result.error and ctx is not None:
+            self.problems.append((ctx.note, ctx.line, result.error))
+        return _searchless(result.html)
 
     def code(self, content: str, lang: str, block: CodeBlock | None) -> str:
         if lang == "mermaid":
@@ -112,9 +117,15 @@ class SiteTarget(Target):
                                     code_block_count=self.count) + "\n"
 
 
+@lru_cache(maxsize=8192)
+def _searchless(math_html: str) -> str:
+    return math_html.replace(' class="notedeck-math', ' data-search-exclude class="notedeck-math', 1)
+
+
 def render_page(note: Note, site: SiteIndex, *, backlinks: bool = True) -> RenderedPage:
     """The HTML of ``note``'s page (front matter left out), its table of contents and its first H1."""
-    ctx = Context(site.vault, SiteTarget(site, note), note, note)
+    target = SiteTarget(site, note)
+    ctx = Context(site.vault, target, note, note)
     try:
         body = render_tokens(note.tokens, ctx).replace("<p></p>\n", "")
     except Exception as e:
@@ -122,7 +133,7 @@ def render_page(note: Note, site: SiteIndex, *, backlinks: bool = True) -> Rende
     if backlinks:
         body += backlinks_section(note, site)
     title = next((h.text for h in note.headings if h.level == 1), "")
-    return RenderedPage(body, toc_of(note), title)
+    return RenderedPage(body, toc_of(note), title, [(n.rel, line, msg) for n, line, msg in target.problems])
 
 
 def toc_of(note: Note) -> list[TocEntry]:

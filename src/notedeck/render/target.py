@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..vault import CodeBlock, Link, Note
 
@@ -41,6 +42,7 @@ class RenderedPage:
     html: str
     toc: list[TocEntry]
     title: str  # the first H1's text ("" when none)
+    problems: list[tuple[str, int, str]] = field(default_factory=list)  # (note rel, line, message): math it could not show
 
 
 class Target:
@@ -65,7 +67,8 @@ class Target:
     def tag_url(self, name: str) -> str:
         return ""
 
-    def math(self, tex: str, display: bool) -> str:
+    def math(self, tex: str, display: bool, ctx: Any = None) -> str:
+        """A formula (``ctx``: the renderer's context, where the target reports a formula it cannot show)."""
         body = html.escape(tex.strip(), quote=False)
         return f"\\[{body}\\]" if display else f"\\({body}\\)"
 

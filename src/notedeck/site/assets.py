@@ -1,7 +1,13 @@
-"""Small static files the plugin adds to every site (CSS for notedeck's classes, MathJax config)."""
+"""Small static files the plugin adds to every site: CSS for notedeck's classes, and math's CSS and font."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..render import math
 
 CSS_PATH = "assets/notedeck/notedeck.css"
-MATHJAX_CONFIG_PATH = "assets/notedeck/mathjax-config.js"
+MATH_CSS_PATH = "assets/notedeck/math.css"  # its font lies next to it, as the CSS names it
 
 CSS = """\
 .md-typeset .notedeck-broken { color: var(--md-code-hl-number-color, #c0392b); text-decoration: underline dotted; cursor: help; }
@@ -24,17 +30,11 @@ CSS = """\
 .md-typeset video.notedeck-video { max-width: 100%; }
 """
 
-# MathJax reads arithmatex's \\( \\) and \\[ \\] output; re-typeset after Material's instant navigation.
-MATHJAX_CONFIG = """\
-window.MathJax = {
-  tex: { inlineMath: [["\\\\(", "\\\\)"]], displayMath: [["\\\\[", "\\\\]"]], processEscapes: true, processEnvironments: true },
-  options: { ignoreHtmlClass: ".*|", processHtmlClass: "arithmatex" }
-};
-if (typeof document$ !== "undefined") {
-  document$.subscribe(function () {
-    if (window.MathJax && MathJax.typesetPromise) {
-      MathJax.startup.output.clearCache(); MathJax.typesetClear(); MathJax.texReset(); MathJax.typesetPromise();
-    }
-  });
-}
-"""
+
+def files() -> dict[str, str | Path]:
+    """Site path → content (text) or source file, for every file the plugin adds."""
+    out: dict[str, str | Path] = {CSS_PATH: CSS}
+    folder = MATH_CSS_PATH.rsplit("/", 1)[0]
+    for rel, source in math.assets().items():
+        out[f"{folder}/{rel}"] = source
+    return out

@@ -78,6 +78,8 @@ class NotePage(Page):
         if toc:
             toc[0].active = True  # type: ignore[attr-defined]  (as MkDocs' get_toc does)
         self._title_from_render = page.title or None
+        for rel, line, message in page.problems:
+            plugin.diagnostic(plugin.vault.notes[rel], line, message, "warning", "math")  # type: ignore[union-attr]
 
 
 def _anchor_link(entry: TocEntry) -> AnchorLink:
@@ -129,6 +131,7 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         self.collect: Diagnostics | None = None  # set by ``notedeck build``: diagnostics go there, not to the log
         self.use_directory_urls = True
         self.tags_enabled = False
+        self.reported: set[tuple[str, int, str, str]] = set()
 
     # -- configuration
     def on_config(self, config):
@@ -141,8 +144,9 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
             from pymdownx.slugs import slugify
 
             mdx.setdefault("toc", {})["slugify"] = slugify(case="lower")
-        if assets.CSS_PATH not in config.extra_css:
-            config.extra_css.append(assets.CSS_PATH)
+        for css in (assets.CSS_PATH, assets.MATH_CSS_PATH):
+            if css not in config.extra_css:
+                config.extra_css.append(css)
         self.tags_enabled = any(name in ("tags", "material/tags") for name in config.plugins)
         try:
             import jieba
@@ -187,9 +191,10 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
                 tags_page = None  # the vault's own tags.md has no listing to link to
         if not any(files.get_file_from_path(p) is not None for p in ("index.md", "README.md")):
             files.append(File.generated(config, "index.md", content=home_page(vault, config.site_name)))
-        for path, content in ((assets.CSS_PATH, assets.CSS), (assets.MATHJAX_CONFIG_PATH, assets.MATHJAX_CONFIG)):
+        for path, source in assets.files().items():
             if files.get_file_from_path(path) is None:
-                files.append(File.generated(config, path, content=content))
+                files.append(File.generated(config, path, abs_src_path=str(source)) if not isinstance(source, str)
+                             else File.generated(config, path, content=source))
         own_folder = separate_folder_pages(files) if self.use_directory_urls else frozenset()
         self.site = SiteIndex.build(vault, use_directory_urls=self.use_directory_urls, tags_page=tags_page,
                                     backlinks_title=self.config.backlinks_title, own_folder=own_folder,
@@ -210,9 +215,13 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
             page._notedeck = (self, note)
         return page
 
-    def diagnostic(self, note: Note, line: int, message: str) -> None:
+    def diagnostic(self, note: Note, line: int, message: str, severity: str = "error", code: str = "site-transform") -> None:
         assert self.vault is not None
-        d = self.vault.diagnostics.add(str(note.path), line, 1, "error", "site-transform", message)
+        key = (note.rel, line, code, message)
+        if key in self.reported:  # (a note embedded in several pages is rendered more than once)
+            return
+        self.reported.add(key)
+        d = self.vault.diagnostics.add(str(note.path), line, 1, severity, code, message)  # type: ignore[arg-type]
         if self.collect is not None:
             self.collect.extend([d])
         else:
