@@ -120,7 +120,9 @@ after, loss_after = update_weights(inputs, outputs, weights, 1.2)
 assert all(np.array_equal(a, b) for a, b in zip(weights, after))   # 权重一步也没动：数值梯度全为 0
 assert weights[2].dtype == np.float32 and np.abs(weights[2]).max() > 1000
 assert all(w + np.float32(1e-4) == w for w in weights[2].ravel())   # 大权重加不上 1e-4
-out = feed_forward(inputs, outputs, weights)
-true_grad_b1 = 2 * np.sqrt(out)                                    # 一个样本：L = ŷ²，∂L/∂b1 = 2ŷ（ŷ > 0）
+hidden = 1 / (1 + np.exp(-(inputs @ weights[0] + weights[1])))
+y_hat = float((hidden @ weights[2] + weights[3])[0, 0])
+assert np.isclose(y_hat ** 2, loss_after)                          # 一个样本、目标 0：L = ŷ²
+true_grad_b1 = 2 * (y_hat - 0)                                     # ∂L/∂b1 = 2(ŷ − y)
 assert true_grad_b1 > 1e4
 print(f"冻结的损失 {loss_after:.3g}；真实的 ∂L/∂b1 约 {true_grad_b1:.2g}")
