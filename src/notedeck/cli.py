@@ -93,6 +93,7 @@ from .snippets.extract import extract, syntax_diagnostics  # noqa: E402
 main.add_command(cards)
 main.add_command(serve)
 main.add_command(extract)
+main.add_command(load_emitter("notedeck.snippets.figures:figures"))  # type: ignore[arg-type]  (a command, not an emitter)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,26 +1,10 @@
-"""Correctness of the seed's training code (神经网络训练代码.md), the analytic backpropagation added
-to it, the learning-rate experiments (学习率.md) and the worked gradient examples."""
+"""Correctness of the training notes: the seed's code, backpropagation, numerical gradients, the 2-3-1 worked
+example, gradient descent, mini-batch SGD and the learning-rate experiments."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
-
-from notedeck.snippets import load_note
-
-ANN = Path(__file__).resolve().parents[2] / "notes" / "深度学习基础" / "人工神经网络"
-
-
-@pytest.fixture(scope="module")
-def train_ns():
-    return load_note(str(ANN / "神经网络训练代码.md"))
-
-
-@pytest.fixture(scope="module")
-def lr_ns():
-    return load_note(str(ANN / "学习率.md"))
 
 
 def seed_weights():
@@ -41,108 +25,97 @@ def random_problem(seed, n=4):
     return rng.normal(size=(n, 2)), rng.normal(size=(n, 1)), weights
 
 
-def test_update_weights_runs_and_keeps_shapes(train_ns):
+def test_update_weights_runs_and_keeps_shapes(note):
+    ns = note("神经网络训练代码")
     w = seed_weights()
-    updated, loss = train_ns["update_weights"](X1, Y1, w, 0.01)
+    updated, loss = ns["update_weights"](X1, Y1, w, 0.01)
     assert [u.shape for u in updated] == [(2, 3), (3,), (3, 1), (1,)]
-    assert loss == pytest.approx(train_ns["feed_forward"](X1, Y1, w))
+    assert loss == pytest.approx(ns["feed_forward"](X1, Y1, w))
     assert all(np.array_equal(a, b) for a, b in zip(w, seed_weights()))  # input not mutated
+    losses = np.asarray(ns["losses"])
+    assert len(losses) == 1000 and losses[0] == pytest.approx(0.3346, abs=1e-4) and losses[-1] < 1e-6
 
 
-def test_feed_forward_matches_a_hand_written_forward_pass(train_ns):
-    x, y, w = random_problem(0)
-    h = 1 / (1 + np.exp(-(x @ w[0] + w[1])))
-    out = h @ w[2] + w[3]
-    assert train_ns["feed_forward"](x, y, w) == pytest.approx(np.mean((out - y) ** 2))
-
-
-def test_finite_difference_gradient_of_update_weights_matches_backprop(train_ns):
-    """The seed's numeric gradient (recovered from update_weights) ≈ the analytic one."""
+def test_backprop_matches_the_seed_numeric_gradient_and_central_differences(note):
+    seed, bp = note("神经网络训练代码"), note("反向传播的代码实现")
     for x, y, w in [(X1, Y1, seed_weights()), random_problem(1), random_problem(2, n=1)]:
-        lr = 0.01
-        updated, loss = train_ns["update_weights"](x, y, w, lr)
-        numeric = [(np.asarray(a, np.float64) - np.asarray(b, np.float64)) / lr for a, b in zip(w, updated)]
-        exact, exact_loss = train_ns["backprop_gradients"](x, y, w)
+        updated, loss = seed["update_weights"](x, y, w, 0.01)
+        numeric = [(np.asarray(a, np.float64) - np.asarray(b, np.float64)) / 0.01 for a, b in zip(w, updated)]
+        exact, exact_loss = bp["backprop_gradients"](x, y, w)
         assert exact_loss == pytest.approx(loss)
         for g_num, g_exact in zip(numeric, exact):
-            assert g_num.shape == g_exact.shape
             assert np.allclose(g_num, g_exact, rtol=1e-2, atol=2e-3)
-
-
-def test_backprop_matches_central_differences_tightly(train_ns):
     x, y, w = random_problem(3, n=5)
-    exact, _ = train_ns["backprop_gradients"](x, y, w)
-    central = train_ns["numerical_gradients"](x, y, w, h=1e-5, central=True)
-    for a, b in zip(central, exact):
+    exact, _ = bp["backprop_gradients"](x, y, w)
+    for a, b in zip(bp["central_difference_gradients"](x, y, w), exact):
         assert np.allclose(a, b, rtol=1e-6, atol=1e-9)
+    assert bp["losses"][-1] > 1e-10 and bp["losses_bp"][-1] < 1e-20
 
 
-def test_seed_training_loop_drives_the_loss_down(train_ns):
-    losses = np.asarray(train_ns["losses"])
-    assert len(losses) == 1000
-    assert losses[0] == pytest.approx(0.3346, abs=1e-4)
-    assert losses[-1] < 1e-6 < losses[0]
-    assert np.all(np.diff(losses[:200]) < 0)  # steadily down while far from the minimum
-
-
-def test_backprop_training_also_converges(train_ns):
-    bp = np.asarray(train_ns["losses_bp"])
-    assert bp[-1] < 1e-20
-    assert np.allclose(train_ns["losses"][:100], bp[:100], rtol=1e-2)
-
-
-def test_pitfall_finite_differences_vs_exact_gradient(train_ns):
-    # the failure modes …
-    assert train_ns["err_forward"] > 100 * train_ns["err_central"]  # O(h) vs O(h²)
-    assert train_ns["err_tiny_h"] > 10 * train_ns["err_forward"]  # round-off when h is tiny
-    step = float(train_ns["w32_plus"][0]) - float(train_ns["w32"][0])
-    assert step != 0.0001  # float32 weights: the step is not the h we divide by
-    assert train_ns["losses"][-1] > 1e-10  # numeric-gradient training stalls …
-    # … and the fix: exact gradients keep going
-    assert train_ns["losses_bp"][-1] < 1e-20
-
-
-def test_update_weights_backprop_decreases_the_loss(train_ns):
+def test_update_weights_backprop_decreases_the_loss(note):
+    ns = note("反向传播的代码实现")
     x, y, w = random_problem(4, n=8)
-    loss0 = train_ns["feed_forward"](x, y, w)
+    loss0 = ns["feed_forward"](x, y, w)
     for _ in range(50):
-        w, _ = train_ns["update_weights_backprop"](x, y, w, 0.1)
-    assert train_ns["feed_forward"](x, y, w) < loss0
+        w, _ = ns["update_weights_backprop"](x, y, w, 0.1)
+    assert ns["feed_forward"](x, y, w) < loss0
 
 
-def test_learning_rate_effects(lr_ns):
-    curves = lr_ns["curves"]
+def test_worked_2_3_1_example_agrees_with_backprop(note):
+    worked, bp = note("2-3-1 网络的一次前向与反向传播"), note("反向传播的代码实现")
+    exact, loss = bp["backprop_gradients"](X1, Y1, seed_weights())
+    assert worked["L"] == pytest.approx(loss) == pytest.approx(0.33455, abs=1e-5)
+    for mine, theirs in zip([worked["dW0"], worked["db0"], worked["dW1"], worked["db1"]], exact):
+        assert np.allclose(mine, theirs)
+
+
+def test_numerical_gradient_note(note):
+    ns = note("数值梯度")
+    assert ns["err_forward"] > 1000 * ns["err_central"]
+    assert ns["w_fd"] == pytest.approx(3 - 0.5e-4, abs=1e-9)  # forward differences stall at h/2
+    assert ns["step"] != 1e-4
+
+
+def test_learning_rate_effects(note):
+    ns = note("学习率")
+    curves = ns["curves"]
     assert set(curves) == {0.001, 0.01, 0.1, 0.8, 1.2}
-    assert curves[1.2][-1] > curves[1.2][0]  # too large: diverges
-    assert np.any(np.diff(curves[0.8][:20]) > 0) and curves[0.8][-1] < 1e-6  # oscillates, then converges
-    assert curves[0.001][-1] > 0.05  # too small: still far from converged
-    assert curves[0.1][-1] < curves[0.01][-1] < curves[0.001][-1]
-    # the copy of the seed code in 学习率.md behaves like the original
+    assert curves[1.2][-1] > 1e8 and np.all(curves[1.2][25:] == curves[1.2][25])  # diverged, then frozen
+    assert np.any(np.diff(curves[0.8][:20]) > 0) and curves[0.8][-1] < 1e-6
+    assert curves[0.001][-1] > 0.05
     assert curves[0.01][0] == pytest.approx(0.3346, abs=1e-4)
-
-
-def test_learning_rate_parabola(lr_ns):
-    path = lr_ns["descend_parabola"]
-    assert abs(path(0.05)[-1]) < 4 and path(0.05)[-1] > 0  # slow, monotone
+    path = ns["descend_parabola"]
     osc = path(0.9)
-    assert np.all(np.sign(osc[1:]) != np.sign(osc[:-1]))  # jumps across the minimum
-    assert abs(osc[-1]) < abs(osc[0])
-    assert abs(path(1.1)[-1]) > abs(path(1.1)[0])  # diverges
+    assert np.all(np.sign(osc[1:]) != np.sign(osc[:-1])) and abs(osc[-1]) < abs(osc[0])
+    assert abs(path(1.1)[-1]) > abs(path(1.1)[0])
+    for a in (0.5, 2.0, 10.0):  # L = a w²: the threshold is 1/a
+        for lr, diverges in [(0.99 / a, False), (1.01 / a, True)]:
+            w = 1.0
+            for _ in range(500):
+                w -= lr * 2 * a * w
+            assert (abs(w) > 1) == diverges
 
 
-def test_gradient_note_mse_gradient_and_descent():
-    ns = load_note(str(ANN / "梯度.md"))
+def test_gradient_and_gradient_descent_notes(note):
+    g = note("梯度")
     p, y = np.array([0.7, 2.5]), np.array([1.0, 2.0])
-    g = ns["mse_grad"](p, y)
-    assert np.allclose(g, ns["numeric_grad"](ns["mse"], p, y))
-    assert g[0] < 0 and g[1] > 0  # below the target: negative -> increase the prediction
-    path = ns["gradient_descent"](lambda w: 2 * (w - 3), w=0.0, lr=0.1, steps=50)
-    assert path[-1] == pytest.approx(3.0, abs=1e-4)
+    assert np.allclose(g["mse_grad"](p, y), g["numeric_grad"](g["mse"], p, y))
+    gd = note("梯度下降")
+    assert gd["gradient_descent"](lambda w: 2 * (w - 3), w=0.0, lr=0.1, steps=50)[-1] == pytest.approx(3.0, abs=1e-4)
+    assert gd["loss2"](gd["paths"][0.205][-1]) > gd["loss2"](gd["start"])
 
 
-def test_backprop_analogy_numbers():
-    ns = load_note(str(ANN / "反向传播通俗讲解.md"))
-    assert ns["delta_out"] == pytest.approx(-0.3)
-    assert ns["sigmoid_grad"] == pytest.approx(0.25)
-    assert ns["delta_hidden"] == pytest.approx(-0.075)
+def test_mini_batch_sgd_counts_iterations_per_epoch(note):
+    ns = note("小批量随机梯度下降")
+    assert ns["iterations"] == 600 and ns["it_full"] == 60 and ns["accuracy"] == 1.0
+
+
+def test_backprop_analogy_numbers(note):
+    ns = note("反向传播通俗讲解")
+    assert ns["delta_out"] == pytest.approx(-0.3) and ns["delta_hidden"] == pytest.approx(-0.075)
     assert ns["step"] == pytest.approx(0.00375)
+
+
+def test_vanishing_gradients(note):
+    ns = note("梯度消失")
+    assert ns["sig"][0] / ns["sig"][-1] < 1e-10 < 0.1 < ns["rel"][0] / ns["rel"][-1]

@@ -9,10 +9,12 @@ def sigmoid(z):
 
 
 prediction, target = 0.7, 1.0
-delta_out = prediction - target                   # 输出层责任（L = ½(ŷ - y)² 时）
+delta_out = prediction - target                   # 输出层责任：Sigmoid + 交叉熵时 ∂L/∂z = p − y
 z_h, w_h_out = 0.0, 1.0
 sigmoid_grad = sigmoid(z_h) * (1 - sigmoid(z_h))  # = 0.25
 delta_hidden = delta_out * w_h_out * sigmoid_grad  # 隐藏层责任（含连接权重）
 lr, x_in = 0.1, 0.5
 step = -lr * delta_hidden * x_in                  # 权重的调整量
+assert np.isclose(delta_out, -0.3) and np.isclose(sigmoid_grad, 0.25)
+assert np.isclose(delta_hidden, -0.075) and np.isclose(step, 0.00375)
 print(round(delta_out, 4), round(sigmoid_grad, 4), round(delta_hidden, 4), round(step, 5))

@@ -16,8 +16,10 @@ def descend_parabola(lr, w=4.0, steps=12):
 
 for lr in [0.05, 0.3, 0.9, 1.1]:
     print(f"lr={lr:<4} 起点和前 4 步：", np.round(descend_parabola(lr)[:5], 2))
+assert np.allclose(np.abs(descend_parabola(1.0)), 4.0)          # η = 1：来回跳，幅度不变
+assert abs(descend_parabola(0.9)[-1]) < 4 < abs(descend_parabola(1.1)[-1])
 
-# notes/深度学习基础/人工神经网络/学习率.md:50
+# notes/深度学习基础/人工神经网络/学习率.md:52
 fig, axes = plt.subplots(1, 4, figsize=(14, 3.2), sharey=True)
 grid = np.linspace(-6, 6, 200)
 for ax, (lr, title) in zip(axes, [(0.05, "too small: slow"), (0.3, "good"),
@@ -33,8 +35,9 @@ axes[0].set_ylabel("L(w) = w^2")
 fig.tight_layout()
 fig.savefig("学习率步长示意.png", dpi=80)
 plt.close(fig)
+assert np.all(np.sign(descend_parabola(0.9)[1:]) != np.sign(descend_parabola(0.9)[:-1]))   # 图 3：每步跨过最优点
 
-# notes/深度学习基础/人工神经网络/学习率.md:74
+# notes/深度学习基础/人工神经网络/学习率.md:77
 def feed_forward(inputs, outputs, weights):
     pre_hidden = np.dot(inputs, weights[0]) + weights[1]
     hidden = 1 / (1 + np.exp(-pre_hidden))
@@ -82,7 +85,7 @@ curves = {lr: train(lr) for lr in learning_rates}
 
 def describe(losses):
     if losses[-1] > losses[0]:
-        return "发散（损失比开始时还大）"
+        return "发散（损失比开始时大得多）"
     if losses[-1] < 1e-6:
         return "收敛"
     return "还在缓慢下降"
@@ -93,7 +96,7 @@ for lr in learning_rates:
     rose = bool(np.any(np.diff(c[:20]) > 0))
     print(f"lr={lr:<5}：第 200 个周期{describe(c)}；前 20 个周期损失上升过：{rose}")
 
-# notes/深度学习基础/人工神经网络/学习率.md:142
+# notes/深度学习基础/人工神经网络/学习率.md:145
 plt.figure(figsize=(7, 4))
 for lr in learning_rates:
     plt.semilogy(curves[lr], label=f"lr = {lr}")
@@ -104,3 +107,22 @@ plt.legend(loc="center right")
 plt.tight_layout()
 plt.savefig("学习率对比.png", dpi=80)
 plt.close()
+assert curves[0.1][-1] < curves[0.01][-1] < curves[0.001][-1]     # 图中：0.1 最低，0.001 最高
+
+# notes/深度学习基础/人工神经网络/学习率.md:180
+inputs, outputs = np.array([[1, 1]]), np.array([[0]])
+weights = initial_weights()
+for _ in range(30):
+    weights, loss = update_weights(inputs, outputs, weights, 1.2)
+c = curves[1.2]
+assert 1e8 < c[25] and np.all(c[25:] == c[25])                      # 第 25 个周期以后一模一样
+after, loss_after = update_weights(inputs, outputs, weights, 1.2)
+assert all(np.array_equal(a, b) for a, b in zip(weights, after))   # 权重一步也没动：数值梯度全为 0
+assert weights[2].dtype == np.float32 and np.abs(weights[2]).max() > 1000
+assert all(w + np.float32(1e-4) == w for w in weights[2].ravel())   # 大权重加不上 1e-4
+hidden = 1 / (1 + np.exp(-(inputs @ weights[0] + weights[1])))
+y_hat = float((hidden @ weights[2] + weights[3])[0, 0])
+assert np.isclose(y_hat ** 2, loss_after)                          # 一个样本、目标 0：L = ŷ²
+true_grad_b1 = 2 * (y_hat - 0)                                     # ∂L/∂b1 = 2(ŷ − y)
+assert true_grad_b1 > 1e4
+print(f"冻结的损失 {loss_after:.3g}；真实的 ∂L/∂b1 约 {true_grad_b1:.2g}")

@@ -10,6 +10,7 @@ that header count as ours: stale ones are removed, nothing else in the folder is
 
 from __future__ import annotations
 
+import ast
 import doctest
 import os
 import sys
@@ -121,13 +122,20 @@ def snippets_dir(config, out: Path) -> Path:  # noqa: ANN001 - notedeck.config.C
 
 
 def syntax_diagnostics(vault: Vault, diagnostics: Diagnostics) -> None:
-    """A ``code-syntax`` warning for each extracted Python block that does not compile."""
+    """A ``code-syntax`` warning for each extracted Python block that does not compile, and a ``bad-option``
+    warning for each option value of a runnable block that cannot be used (``timeout="abc"``)."""
+    from .blocks import bad_options
+
     for note in vault.notes.values():
-        for b in blocks_of(note):
+        blocks = blocks_of(note)
+        for line, col, message in bad_options(note, blocks):
+            diagnostics.add(note.path, line, col, "warning", "bad-option", message)
+        for b in blocks:
             if b.kind != "python" or not b.runs or b.may_fail:
                 continue
             try:
-                compile("\n" * (b.fence.code_line - 1) + b.code, str(note.path), "exec", dont_inherit=True)
+                compile("\n" * (b.fence.code_line - 1) + b.code, str(note.path), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
+                        dont_inherit=True)
             except SyntaxError as e:
                 diagnostics.add(note.path, e.lineno or b.fence.code_line, e.offset or 1, "warning", "code-syntax",
                                 f"python block at line {b.line} does not compile: {e.msg}")
@@ -139,7 +147,8 @@ def emit(vault: Vault, config, out: Path, diagnostics: Diagnostics) -> None:  # 
     """``notedeck build`` step: extract snippets (see :func:`snippets_dir` for where)."""
     dest = snippets_dir(config, Path(out))
     if _inside(dest, vault.root):
-        diagnostics.add(vault.root, 0, 0, "error", "output-in-vault", f"snippets folder {dest} lies inside the vault; not written")
+        diagnostics.add(vault.root, 0, 0, "error", "output-in-vault",
+                        f"snippets folder {dest} lies inside the vault; not written")
         return
     syntax_diagnostics(vault, diagnostics)
     write(snippet_files(vault), dest)

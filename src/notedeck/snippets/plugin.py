@@ -2,18 +2,22 @@
 
 Item ids are ``path/to/note.md::<id>`` (``id="…"`` option) or ``::L<line>`` (opening fence line), so
 ``-k``, ``--lf`` and ``-n auto`` work. Blocks of one note share a namespace and a temporary working
-directory (per process: the :class:`NoteFile` collector holds a :class:`NoteRun` between its
+directory (per process: the :class:`NoteFile` collector holds a :class:`~.worker.NoteSession` between its
 ``setup``/``teardown``). An item whose earlier blocks have not run in this process (``-k``, ``--lf``,
 xdist sending blocks of a note to different workers) runs them first in its setup, each under its
 own timeout, so every item's outcome is the same as in a serial run of the whole note.
 
-Skip / xfail come from the block's marks as ordinary pytest markers; timeouts are pytest-timeout
-markers (``signal`` method: a hanging block fails and the session goes on).
+Blocks run in a worker process (:mod:`notedeck.snippets.worker`; ``--notedeck-isolation=off`` runs them
+in the pytest process): a hard exit, a crash, a memory blow-up or a hang in C code fails that block only.
+Skip / xfail come from the block's marks as ordinary pytest markers. A ``figure="…"`` block whose image
+is missing or was drawn by other code fails (:mod:`notedeck.snippets.figures`). Each block's outcome is
+written to the results file (:mod:`notedeck.snippets.results`).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,21 +25,38 @@ import pytest
 
 if TYPE_CHECKING:
     from .blocks import Block
-    from .run import NoteRun
+    from .worker import Executor, NoteSession
 
 DEFAULT_TIMEOUT = 60.0
+DEFAULT_RESULTS = "build/notedeck-results.json"
 
 #: Cheap pre-filter: a note without a fence whose info string starts with a runnable language
 #: has no items, so it is not parsed at all (a false positive only costs a parse).
 _MAYBE_RUNNABLE = re.compile(r"(?:```|~~~)[ \t]*\{?[ \t]*\.?(?:python3?|py|pycon)(?!\w)", re.IGNORECASE)
 
+_EXECUTOR = pytest.StashKey["Executor"]()
+_FILES = pytest.StashKey[dict]()
+_RESULTS = pytest.StashKey[dict]()
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("notedeck_timeout", "Default timeout (seconds) of each Markdown code block "
                   "(a block's timeout=\"S\" option overrides it).", default=str(DEFAULT_TIMEOUT))
+    parser.addini("notedeck_isolation", "Run the notes' blocks in a worker process (on, the default) or in the "
+                  "pytest process (off).", default="on")
+    parser.addini("notedeck_memory", "Memory (MiB) a note's worker may allocate beyond an idle worker "
+                  "(0: no limit).", default="1024")
+    parser.addini("notedeck_results", "Where the blocks' outcomes are written (relative to the rootdir; "
+                  "empty: not written).", default=DEFAULT_RESULTS)
     group = parser.getgroup("notedeck", "executable notes (Markdown code blocks)")
     group.addoption("--notedeck-timeout", type=float, default=None, dest="notedeck_timeout",
                     help="Default timeout in seconds of each Markdown code block (default: ini notedeck_timeout, 60).")
+    group.addoption("--notedeck-isolation", choices=("on", "off"), default=None, dest="notedeck_isolation",
+                    help="Run blocks in a worker process (on, default: ini notedeck_isolation) or in pytest's (off).")
+    group.addoption("--notedeck-memory", type=float, default=None, dest="notedeck_memory",
+                    help="MiB a worker may allocate beyond its idle size (default: ini notedeck_memory, 1024; 0: no limit).")
+    group.addoption("--notedeck-results", default=None, dest="notedeck_results",
+                    help=f"Results file (default: ini notedeck_results, {DEFAULT_RESULTS}; '' to skip).")
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> NoteFile | None:
@@ -44,27 +65,52 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> NoteFile |
     return None
 
 
-def default_timeout(config: pytest.Config) -> float:
-    value = config.getoption("notedeck_timeout", None)
+def _number(config: pytest.Config, name: str) -> float:
+    value = config.getoption(name, None)
     if value is None:
-        raw = config.getini("notedeck_timeout")
+        raw = config.getini(name)
         try:
             value = float(raw)
         except (TypeError, ValueError):
-            raise pytest.UsageError(f"notedeck_timeout must be a number of seconds, got {raw!r}") from None
+            raise pytest.UsageError(f"{name} must be a number, got {raw!r}") from None
     return float(value)
+
+
+def default_timeout(config: pytest.Config) -> float:
+    return _number(config, "notedeck_timeout")
+
+
+def executor(config: pytest.Config) -> Executor:
+    """This process's executor (one worker, started at the first block)."""
+    ex = config.stash.get(_EXECUTOR, None)
+    if ex is None:
+        from .worker import LocalExecutor, WorkerExecutor
+
+        mode = config.getoption("notedeck_isolation", None) or str(config.getini("notedeck_isolation")).strip().lower()
+        if mode in ("off", "false", "no", "0"):
+            ex = LocalExecutor()
+        else:
+            ex = WorkerExecutor(memory_mb=_number(config, "notedeck_memory"))
+        config.stash[_EXECUTOR] = ex
+    return ex
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    ex = config.stash.get(_EXECUTOR, None)
+    if ex is not None:
+        ex.shutdown()
 
 
 class NoteFile(pytest.File):
     """A Markdown note: collects one :class:`BlockItem` per runnable fence (via the vault model)."""
 
-    run: NoteRun | None = None
+    session_: NoteSession | None = None
 
     def collect(self):
         from notedeck.vault import parse_note
         from notedeck.vault.files import read_note_text
 
-        from .blocks import blocks_of
+        from .blocks import bad_options, blocks_of
 
         text, problem = read_note_text(self.path)
         if text is None:  # not UTF-8, binary …: a diagnostic, not a collection error that stops the session
@@ -76,22 +122,37 @@ class NoteFile(pytest.File):
         self.blocks = blocks_of(note)
         self.line_count = len(note.line_starts)
         self.display = self.nodeid.split("::", 1)[0] or self.path.name
+        for line, col, message in bad_options(note, self.blocks):
+            self.warn(pytest.PytestCollectionWarning(f"{self.display}:{line}:{col}: warning[bad-option]: {message}"))
         timeout = default_timeout(self.config)
         for block in self.blocks:
             yield BlockItem.from_parent(self, name=block.name, block=block, timeout=block.timeout or timeout)
 
     def setup(self) -> None:
-        from .run import NoteRun
-
-        self.run = NoteRun(self.path, self.blocks, self.display, self.line_count)
+        self.session_ = executor(self.config).session(self.path, self.blocks, self.display, self.line_count)
 
     def teardown(self) -> None:
-        from .run import close_figures
+        if self.session_ is not None:
+            self.session_.close()
+            self.session_ = None
 
-        if self.run is not None:
-            self.run.release()
-            self.run = None
-        close_figures()
+    def vault_files(self):  # noqa: ANN201 - figures.VaultFiles
+        from .figures import VaultFiles, find_vault_root
+
+        root = find_vault_root(self.path, self.config.rootpath)
+        cache = self.config.stash.setdefault(_FILES, {})
+        if root not in cache:
+            cache[root] = VaultFiles(root)
+        return cache[root]
+
+    def vault_rel(self) -> str:
+        from .figures import find_vault_root
+
+        root = find_vault_root(self.path, self.config.rootpath)
+        try:
+            return self.path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            return self.path.name
 
 
 class BlockItem(pytest.Item):
@@ -103,41 +164,53 @@ class BlockItem(pytest.Item):
         self.timeout = timeout
         for mark in block.marks:
             self.add_marker(getattr(pytest.mark, mark.name)(reason=f"{mark.reason} ({self.location_text})"))
-        if self.config.pluginmanager.has_plugin("timeout"):  # pytest-timeout (a dependency) unless -p no:timeout
-            self.add_marker(pytest.mark.timeout(timeout, method="signal", func_only=True))
 
     @property
     def location_text(self) -> str:
         return f"{self.parent.display}:{self.block.line}"  # type: ignore[attr-defined]
 
     @property
-    def note_run(self) -> NoteRun:
-        run = self.parent.run  # type: ignore[attr-defined]
-        assert run is not None
-        return run
+    def note_session(self) -> NoteSession:
+        session = self.parent.session_  # type: ignore[attr-defined]
+        assert session is not None
+        return session
+
+    def _timeout_of(self, block: Block) -> float:
+        return block.timeout or default_timeout(self.config)
 
     def setup(self) -> None:
-        failed = self.note_run.run_until(self.block.index, self._start_timer, self._stop_timer)
+        failed = self.note_session.run_until(self.block.index, self._timeout_of)
         if failed is not None:
             raise pytest.skip.Exception(f"block at line {failed} failed", _use_item_location=True)
 
     def runtest(self) -> None:
-        self.note_run.run(self.block)
+        from .run import BlockFailure
 
-    # Earlier blocks replayed in setup get pytest-timeout's timer too (same settings as their items).
-    def _start_timer(self, block: Block) -> bool:
-        pm = self.config.pluginmanager
-        if not pm.has_plugin("timeout"):
-            return False
-        from pytest_timeout import Settings
+        result = self.note_session.execute(self.block, self.timeout)
+        if result.get("stdout"):
+            sys.stdout.write(result["stdout"])
+        if result.get("stderr"):
+            sys.stderr.write(result["stderr"])
+        status = result["status"]
+        if status == "failed":
+            raise BlockFailure(self.block, result["line"], result["report"])
+        if status == "skip":
+            raise pytest.skip.Exception(result["report"] or "skipped in the block", _use_item_location=True)
+        if status == "xfail":
+            raise pytest.xfail.Exception(result["report"])
+        if self.block.figures:
+            self._check_figures()
 
-        seconds = block.timeout or default_timeout(self.config)
-        pm.hook.pytest_timeout_set_timer(item=self, settings=Settings(seconds, "signal", True, False))
-        return True
+    def _check_figures(self) -> None:
+        from .figures import figure_states, stale_message
+        from .run import BlockFailure
 
-    def _stop_timer(self, started: bool) -> None:
-        if started:
-            self.config.pluginmanager.hook.pytest_timeout_cancel_timer(item=self)
+        note: NoteFile = self.parent  # type: ignore[assignment]
+        states = figure_states(note.vault_files(), note.vault_rel(), note.blocks, self.block)
+        bad = [f for f in states if f.state in ("missing", "stale")]
+        if bad:
+            lines = [f"{self.location_text}: stale-figure: {stale_message(f, self.block.line)}" for f in bad]
+            raise BlockFailure(self.block, self.block.line, "\n".join(lines))
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         from .run import BlockFailure
@@ -151,3 +224,68 @@ class BlockItem(pytest.Item):
         if self.name != f"L{self.block.line}":
             label += f" [{self.name}]"
         return self.path, self.block.line - 1, label
+
+
+# ------------------------------------------------------------------ the results file
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # noqa: ANN201
+    outcome = yield
+    if not isinstance(item, BlockItem):
+        return
+    report = outcome.get_result()
+    from .results import block_hash
+
+    data: dict[str, Any] = {"note": item.parent.vault_rel(), "path": item.parent.display,  # type: ignore[attr-defined]
+                            "name": item.name, "line": item.block.line, "hash": block_hash(item.block.code),
+                            "names": [b.name for b in item.parent.blocks]}  # type: ignore[attr-defined]
+    if call.excinfo is not None:
+        from .run import BlockFailure
+
+        if isinstance(call.excinfo.value, BlockFailure):
+            data["fail_line"] = call.excinfo.value.line
+    report.user_properties = [*report.user_properties, ("notedeck", data)]
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    data = next((v for k, v in report.user_properties if k == "notedeck"), None)
+    if data is None:
+        return
+    from .results import outcome_of
+
+    config = _CONFIG[0] if _CONFIG else None
+    if config is None:
+        return
+    store = config.stash.setdefault(_RESULTS, {})
+    store[report.nodeid] = outcome_of(report, data, store.get(report.nodeid))
+
+
+_CONFIG: list[pytest.Config] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _CONFIG[:] = [config]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    if hasattr(config, "workerinput"):  # an xdist worker: its reports reach the controller, which writes
+        return
+    store = config.stash.get(_RESULTS, None)
+    if not store:
+        return
+    raw = config.getoption("notedeck_results", None)
+    if raw is None:
+        raw = str(config.getini("notedeck_results"))
+    if not raw.strip():
+        return
+    from .results import update
+
+    path = Path(raw)
+    if not path.is_absolute():
+        path = config.rootpath / path
+    try:
+        update(path, store.values())
+    except OSError as e:
+        sys.stderr.write(f"notedeck: could not write the results file {path}: {e}\n")

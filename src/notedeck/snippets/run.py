@@ -9,6 +9,8 @@ items or callouts whose source lines carry ``>`` or indentation.
 
 from __future__ import annotations
 
+import ast
+import asyncio
 import atexit
 import contextlib
 import difflib
@@ -17,12 +19,15 @@ import io
 import linecache
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import traceback
+from collections.abc import Callable
+from inspect import CO_COROUTINE
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable
 
 from notedeck.vault import Note
 
@@ -49,6 +54,39 @@ class BlockFailure(Exception):
         self.block = block
         self.line = line
         self.report = report
+
+
+class BlockTimeout(BaseException):
+    """Raised inside a block by the timer when it runs past its timeout (a BaseException, so that
+    ``except Exception`` in the note's code does not swallow it)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"Timeout (>{float(seconds)}s)")
+        self.seconds = seconds
+
+
+#: Set by the worker process: the memory limit a MemoryError is reported with (MiB above an idle worker).
+MEMORY_LIMIT_MB: float | None = None
+
+
+@contextlib.contextmanager
+def alarm(seconds: float | None):
+    """Raise :class:`BlockTimeout` in the main thread after ``seconds`` (SIGALRM; a no-op off the main
+    thread). A loop inside C code does not see it: the worker's parent kills such a block."""
+    if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _ring(signum: int, frame: Any) -> None:
+        raise BlockTimeout(seconds)
+
+    old = signal.signal(signal.SIGALRM, _ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def use_agg() -> None:
@@ -163,6 +201,11 @@ class NoteRun:
         self.tmpdir: str | None = None
         self.done = 0
         self.failed_line: int | None = None
+        self.capture = False  # True (in a worker): a block's stdout/stderr go to ``captured``, not sys.stdout
+        self.captured: tuple[str, str] = ("", "")
+        self.save_figures = False  # True (``notedeck figures``): ``figures`` gets the PNGs of figure blocks
+        self.figures: list[tuple[str, bytes]] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.reset()
 
     # -- lifecycle
@@ -176,6 +219,10 @@ class NoteRun:
     def release(self) -> None:
         """Drop the namespace and remove the temporary directory."""
         self.namespace = {}
+        if self._loop is not None:
+            with contextlib.suppress(Exception):
+                self._loop.close()
+            self._loop = None
         if self.tmpdir:
             give_back_dir(self.tmpdir)
             self.tmpdir = None
@@ -214,18 +261,21 @@ class NoteRun:
             self.done = block.index + 1
         return self.failed_line
 
-    def run(self, block: Block) -> None:
+    def run(self, block: Block, timeout: float | None = None) -> None:
         """Run one block in the namespace; raise :class:`BlockFailure` with a report when it fails.
-        A failure (unless expected) stops the note: later blocks are not run."""
+        A failure (unless expected) stops the note: later blocks are not run. ``timeout``: seconds
+        before :class:`BlockTimeout` is raised in the block (None: no limit)."""
         if self.tmpdir is None:
             use_agg()
             self.tmpdir = empty_dir()
         self.done = max(self.done, block.index + 1)
+        self.figures = []
         try:
-            if block.kind == "doctest":
-                self._doctest(block)
-            else:
-                self._python(block)
+            with alarm(timeout):
+                if block.kind == "doctest":
+                    self._doctest(block)
+                else:
+                    self._python(block)
         except BlockFailure:
             if not block.may_fail:
                 self.failed_line = block.line
@@ -241,6 +291,10 @@ class NoteRun:
     def _isolated(self):
         cwd = os.getcwd()
         stdout, stderr = sys.stdout, sys.stderr
+        out = err = None
+        if self.capture:
+            out, err = io.StringIO(), io.StringIO()
+            sys.stdout, sys.stderr = out, err
         try:
             os.chdir(self.tmpdir)  # type: ignore[arg-type]
         except FileNotFoundError:  # an earlier block removed it
@@ -249,6 +303,8 @@ class NoteRun:
         try:
             yield
         finally:
+            if out is not None and err is not None:
+                self.captured = (out.getvalue(), err.getvalue())
             sys.stdout, sys.stderr = stdout, stderr
             try:
                 os.chdir(cwd)
@@ -257,22 +313,73 @@ class NoteRun:
 
     def _python(self, block: Block) -> None:
         source = "\n" * (block.fence.code_line - 1) + block.code
-        try:
-            code = compile(source, self.filename, "exec", dont_inherit=True)
+        try:  # top-level ``await`` runs, as in pytest-markdown-docs and Jupyter
+            code = compile(source, self.filename, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
         except SyntaxError as e:
             line = e.lineno or block.fence.code_line
             col = f":{e.offset}" if e.offset else ""
             detail = "".join(traceback.format_exception_only(type(e), e)).replace(self.filename, self.display)
             raise BlockFailure(block, line, f"{self.display}:{line}{col}: {type(e).__name__}: {e.msg}\n{detail}") from None
-        tee = _Tee(sys.stdout) if block.expect is not None else None
         with self._isolated():
+            drawn = _files_state(block.figures) if block.figures else None
+            tee = _Tee(sys.stdout) if block.expect is not None else None
             if tee is not None:
                 with contextlib.redirect_stdout(tee):
-                    exec(code, self.namespace)
+                    self._exec(code)
             else:
-                exec(code, self.namespace)
+                self._exec(code)
+            if drawn is not None:
+                self._figures(block, drawn)
         if tee is not None and block.expect is not None:
             self._check_output(block, tee.getvalue())
+
+    def _exec(self, code: Any) -> None:
+        if code.co_flags & CO_COROUTINE:
+            if self._loop is None:
+                self._loop = asyncio.new_event_loop()  # one loop per note: tasks live across its blocks
+            self._loop.run_until_complete(eval(code, self.namespace))  # noqa: S307 - the note's own code
+        else:
+            exec(code, self.namespace)
+
+    def _figures(self, block: Block, before: dict[str, tuple[int, int] | None]) -> None:
+        """After a ``figure="…"`` block: each name is the file of that name the block wrote into its
+        working directory (its own ``savefig`` options kept), else an open matplotlib figure — the
+        current one for a single name, else all open figures in creation order, one per name. The
+        figures taken are closed. With ``save_figures``, :attr:`figures` gets each PNG, stamped with
+        the code hash (:func:`notedeck.snippets.figures.code_hash`)."""
+        from .figures import code_hash, stamp
+
+        found: dict[str, bytes | None] = {}
+        for name in block.figures:
+            base = name.rsplit("/", 1)[-1]
+            state = _file_state(base)
+            if state is not None and state != before.get(base):
+                with open(base, "rb") as f:
+                    found[name] = f.read() if self.save_figures else None
+        missing = [n for n in block.figures if n not in found]
+        if missing:
+            plt = sys.modules.get("matplotlib.pyplot")
+            nums = plt.get_fignums() if plt is not None else []
+            where = f"{self.display}:{block.line}"
+            if not nums:
+                raise BlockFailure(block, block.line, f"{where}: figure=\"{missing[0]}\" but the block drew no matplotlib "
+                                                      f"figure (nor wrote a file of that name)")
+            if len(missing) == 1:
+                figs = [plt.gcf()]
+            elif len(nums) == len(missing):
+                figs = [plt.figure(n) for n in nums]
+            else:
+                raise BlockFailure(block, block.line, f"{where}: {len(missing)} figures declared ({', '.join(missing)}) "
+                                                      f"but {len(nums)} matplotlib figures are open")
+            for name, fig in zip(missing, figs):
+                if self.save_figures:
+                    buf = io.BytesIO()
+                    fig.savefig(buf, format="png")
+                    found[name] = buf.getvalue()
+                plt.close(fig)
+        if self.save_figures:
+            digest = code_hash(self.blocks, block.index)
+            self.figures = [(n, stamp(found[n] or b"", digest)) for n in block.figures]
 
     def _check_output(self, block: Block, actual: str) -> None:
         expect = block.expect
@@ -295,6 +402,12 @@ class NoteRun:
         line = here[-1].lineno if here and here[-1].lineno else block.fence.code_line
         if _FAILED is not None and isinstance(e, _FAILED):
             message = str(getattr(e, "msg", e))
+        elif isinstance(e, BlockTimeout):
+            message = f"{e}: the block ran longer than its timeout"
+        elif isinstance(e, MemoryError) and MEMORY_LIMIT_MB:
+            message = ("".join(traceback.format_exception_only(type(e), e)).strip()
+                       + f" (the worker's memory limit: {MEMORY_LIMIT_MB:g} MiB above an idle worker; "
+                         "ini notedeck_memory / --notedeck-memory)")
         elif isinstance(e, SystemExit):
             message = f"SystemExit: {e.code!r} (sys.exit() in a block fails that block)"
         else:
@@ -314,7 +427,8 @@ class NoteRun:
             test = doctest.DocTestParser().get_doctest(block.code, self.namespace, name, self.display,
                                                        block.fence.code_line - 1)
         except ValueError as e:
-            raise BlockFailure(block, block.fence.code_line, f"{self.display}:{block.fence.code_line}: bad doctest: {e}") from None
+            at = block.fence.code_line
+            raise BlockFailure(block, at, f"{self.display}:{at}: bad doctest: {e}") from None
         test.globs = self.namespace  # DocTest copies its globals; the note's namespace is shared
         runner = _DoctestRunner(optionflags=doctest.ELLIPSIS, verbose=False)
         out = io.StringIO()
@@ -332,7 +446,41 @@ class NoteRun:
 
 def _is_machinery(filename: str) -> bool:
     name = Path(filename).name
-    return name == "pytest_timeout.py" or f"{os.sep}_pytest{os.sep}" in filename
+    return (name == "pytest_timeout.py" or f"{os.sep}_pytest{os.sep}" in filename or filename == __file__
+            or f"{os.sep}asyncio{os.sep}" in filename)
+
+
+def _file_state(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _files_state(names: tuple[str, ...]) -> dict[str, tuple[int, int] | None]:
+    return {n.rsplit("/", 1)[-1]: _file_state(n.rsplit("/", 1)[-1]) for n in names}
+
+
+def execute(run: NoteRun, block: Block, timeout: float | None) -> dict[str, Any]:
+    """Run ``block`` and describe the outcome as plain data (what a worker sends back):
+    ``status`` ``passed`` / ``failed`` (``line``, ``report``) / ``skip`` or ``xfail`` (``pytest.skip()`` /
+    ``pytest.xfail()`` called in the block; ``report`` = reason), ``stdout``/``stderr`` when captured,
+    ``figures`` = [(name, png bytes)] with ``save_figures``."""
+    result: dict[str, Any] = {"status": "passed", "line": block.line, "report": ""}
+    try:
+        run.run(block, timeout)
+    except BlockFailure as e:
+        result.update(status="failed", line=e.line, report=e.report)
+    except _OUTCOMES as e:
+        skip = isinstance(e, _OUTCOMES[0])
+        result.update(status="skip" if skip else "xfail", report=str(getattr(e, "msg", e)))
+    if run.capture:
+        result["stdout"], result["stderr"] = run.captured
+        run.captured = ("", "")
+    if run.figures:
+        result["figures"], run.figures = run.figures, []
+    return result
 
 
 def _display(path: Path) -> str:

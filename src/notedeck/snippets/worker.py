@@ -1,0 +1,341 @@
+"""Isolation: a note's blocks run in a worker process, so a hard exit, a crash, a memory blow-up or a
+hang inside C code fails that note's block and the run goes on.
+
+One worker per test process (per xdist worker too): a fresh interpreter (no threads, no test state of
+the parent) that imports the runner once and is reused for note after note, each note in a fresh
+namespace and temporary directory; a new one is started only after a worker died or was killed. A block
+is one round trip on a socket: ``("run", index, timeout)`` → the plain-data result of :func:`run.execute`.
+
+- **Timeout**: the worker raises :class:`~notedeck.snippets.run.BlockTimeout` inside the block after
+  ``timeout`` seconds (a Python-level loop fails with its traceback); a block that does not return to
+  the interpreter (``sum(range(10**11))``) is killed by the parent ``grace`` seconds later:
+  ``killed after 2 s``.
+- **Death**: the worker's exit is reported as ``worker died: os._exit(N)`` or the signal
+  (``SIGSEGV`` …), with the Python traceback faulthandler wrote for a fatal signal.
+- **Memory**: the worker's address space is limited (``RLIMIT_AS``) to what it uses idle plus
+  ``memory_mb`` (default :data:`DEFAULT_MEMORY_MB`; 0 = no limit): a larger allocation raises
+  ``MemoryError`` in the block. Core dumps are off in the worker.
+
+:class:`LocalExecutor` runs blocks in this process instead (``--notedeck-isolation=off``, and
+:func:`~notedeck.snippets.run.load_note`): same results, no protection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .blocks import Block
+from .run import NoteRun, close_figures, execute
+
+DEFAULT_MEMORY_MB = 1024
+GRACE = 1.0  # seconds between the in-block timeout and killing the worker
+
+
+class NoteSession:
+    """One note's run, as the plugin and ``notedeck figures`` see it: which blocks are done, which failed.
+
+    ``done`` counts the blocks dealt with; ``failed_line`` is the fence line of the block that failed
+    (not expected to), after which the note runs nothing more."""
+
+    def __init__(self, executor: Executor, path: Path, blocks: Sequence[Block], display: str | None = None,
+                 line_count: int = 0) -> None:
+        from .run import _display
+
+        self.executor = executor
+        self.path = Path(path).absolute()
+        self.blocks = list(blocks)
+        self.display = display or _display(self.path)
+        self.line_count = line_count or max((b.fence.end_line for b in blocks), default=0)
+        self.done = 0
+        self.failed_line: int | None = None
+
+    def execute(self, block: Block, timeout: float | None) -> dict[str, Any]:
+        """Run one block (the earlier ones must have been dealt with); its result (see :func:`run.execute`)."""
+        result = self.executor.run(self, block, timeout)
+        self.done = max(self.done, block.index + 1)
+        if result["status"] == "failed" and not block.may_fail:
+            self.failed_line = block.line
+        return result
+
+    def run_until(self, index: int, timeout_of: Callable[[Block], float | None]) -> int | None:
+        """Run the blocks before ``index`` that have not run yet (``-k``, ``--lf``, xdist); the fence line
+        of a failed earlier block, or None."""
+        if self.done > index:
+            self.reset()
+        while self.done < index and self.failed_line is None:
+            block = self.blocks[self.done]
+            if block.runs:
+                self.execute(block, timeout_of(block))
+            self.done = block.index + 1
+        return self.failed_line
+
+    def reset(self) -> None:
+        self.executor.close(self)
+        self.done = 0
+        self.failed_line = None
+
+    def close(self) -> None:
+        self.executor.close(self)
+
+
+class Executor:
+    """Runs blocks of :class:`NoteSession`\\ s (in a worker process, or here)."""
+
+    save_figures = False
+
+    def session(self, path: Path, blocks: Sequence[Block], display: str | None = None, line_count: int = 0) -> NoteSession:
+        return NoteSession(self, path, blocks, display, line_count)
+
+    def run(self, session: NoteSession, block: Block, timeout: float | None) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def close(self, session: NoteSession) -> None:
+        """Done with ``session``'s namespace and working directory."""
+
+    def shutdown(self) -> None:
+        """Stop the worker (if any)."""
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+
+class LocalExecutor(Executor):
+    """Blocks run in this process (no isolation)."""
+
+    def __init__(self, save_figures: bool = False) -> None:
+        self.save_figures = save_figures
+        self._runs: dict[int, NoteRun] = {}
+
+    def run(self, session: NoteSession, block: Block, timeout: float | None) -> dict[str, Any]:
+        run = self._runs.get(id(session))
+        if run is None:
+            run = self._runs[id(session)] = NoteRun(session.path, session.blocks, session.display, session.line_count)
+            run.save_figures = self.save_figures
+        return execute(run, block, timeout)
+
+    def close(self, session: NoteSession) -> None:
+        run = self._runs.pop(id(session), None)
+        if run is not None:
+            run.release()
+            close_figures()
+
+
+class WorkerExecutor(Executor):
+    """Blocks run in a reused worker process (see the module doc)."""
+
+    def __init__(self, memory_mb: float = DEFAULT_MEMORY_MB, save_figures: bool = False, grace: float = GRACE) -> None:
+        self.memory_mb = memory_mb
+        self.save_figures = save_figures
+        self.grace = grace
+        self._proc: Any = None
+        self._conn: Any = None
+        self._crash: str | None = None
+        self._current: NoteSession | None = None
+        self.started = 0  # workers started (1 + those that died)
+
+    # -- worker lifecycle
+    def _start(self) -> None:
+        import socket
+        import subprocess
+        import sys
+        from multiprocessing.connection import Connection
+
+        fd, self._crash = tempfile.mkstemp(prefix="notedeck-crash-", suffix=".txt")
+        os.close(fd)
+        ours, theirs = socket.socketpair()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        env.pop("PYTHONSTARTUP", None)
+        cmd = [sys.executable, "-c", "from notedeck.snippets.worker import _worker_main as m; m()",
+               str(theirs.fileno()), self._crash, str(self.memory_mb)]
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),), env=env, close_fds=True)
+        theirs.close()
+        self._proc, self._conn, self._current = proc, Connection(ours.detach()), None
+        self.started += 1
+
+    def _stop(self, kill: bool) -> int | None:
+        """End the worker; its exit code (negative: the signal), None if unknown."""
+        proc, conn = self._proc, self._conn
+        self._proc = self._conn = self._current = None
+        if proc is None:
+            return None
+        if kill and proc.poll() is None:
+            with contextlib.suppress(OSError):
+                proc.kill()
+        elif not kill:
+            with contextlib.suppress(OSError, ValueError):
+                conn.send(("quit",))
+        try:
+            proc.wait(2)
+        except Exception:  # noqa: BLE001 - TimeoutExpired
+            with contextlib.suppress(OSError):
+                proc.kill()
+            with contextlib.suppress(Exception):
+                proc.wait(2)
+        with contextlib.suppress(OSError):
+            conn.close()
+        return proc.returncode
+
+    def _crash_report(self, session: NoteSession) -> str:
+        if not self._crash:
+            return ""
+        try:
+            text = Path(self._crash).read_text(encoding="utf-8", errors="replace").strip()
+            os.unlink(self._crash)
+        except OSError:
+            text = ""
+        self._crash = None
+        return text.replace(str(session.path), session.display)
+
+    def shutdown(self) -> None:
+        self._stop(kill=False)
+        if self._crash:
+            with contextlib.suppress(OSError):
+                os.unlink(self._crash)
+            self._crash = None
+
+    # -- running
+    def run(self, session: NoteSession, block: Block, timeout: float | None) -> dict[str, Any]:
+        if self._proc is None:
+            self._start()
+        conn = self._conn
+        try:
+            if self._current is not session:
+                conn.send(("open", str(session.path), session.blocks, session.display, session.line_count,
+                           self.save_figures))
+                self._current = session
+            conn.send(("run", block.index, timeout))
+            if conn.poll(None if timeout is None else timeout + self.grace):
+                try:
+                    return conn.recv()
+                except (EOFError, OSError):
+                    pass
+                return self._died(session, block)
+            return self._killed(session, block, timeout)
+        except (BrokenPipeError, ConnectionResetError, EOFError):
+            return self._died(session, block)
+        except BaseException:  # an interrupt of the wait: the worker's state is unknown
+            self._stop(kill=True)
+            raise
+
+    def _died(self, session: NoteSession, block: Block) -> dict[str, Any]:
+        code = self._stop(kill=True)
+        crash = self._crash_report(session)
+        if code is None:
+            why = "worker died (exit status unknown)"
+        elif code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            hint = {"SIGSEGV": " (a segmentation fault: the block crashed the interpreter, e.g. through ctypes or a C extension)",
+                    "SIGABRT": " (aborted, e.g. by a C library)",
+                    "SIGKILL": " (killed from outside, e.g. by the system's out-of-memory killer)"}.get(name, "")
+            why = f"worker died: {name}{hint}"
+        else:
+            why = f"worker died: os._exit({code}) (the process running this note exited with code {code} in the block)"
+        line = block.fence.code_line
+        m = re.search(r'File "' + re.escape(session.display) + r'", line (\d+)', crash)
+        if m:
+            line = int(m.group(1))
+        report = f"{session.display}:{line}: {why}; the note's later blocks are skipped, the other notes still run"
+        if crash:
+            report += "\n" + crash
+        return {"status": "failed", "line": line, "report": report}
+
+    def _killed(self, session: NoteSession, block: Block, timeout: float | None) -> dict[str, Any]:
+        self._stop(kill=True)
+        self._crash_report(session)
+        line = block.fence.code_line
+        return {"status": "failed", "line": line,
+                "report": f"{session.display}:{line}: killed after {timeout:g} s: the block ran past its timeout and "
+                          f"did not return to Python (a loop inside C code?); its worker was stopped"}
+
+    def close(self, session: NoteSession) -> None:
+        if self._current is session and self._conn is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self._conn.send(("close",))
+            self._current = None
+
+
+# ------------------------------------------------------------------ inside the worker
+
+
+def _vm_bytes() -> int:
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _limit_memory(memory_mb: float) -> None:
+    import resource
+
+    with contextlib.suppress(ValueError, OSError):
+        _, hard = resource.getrlimit(resource.RLIMIT_CORE)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, hard))
+    if not memory_mb or memory_mb <= 0:
+        return
+    from . import run
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = _vm_bytes() + int(memory_mb * 1024 * 1024)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY and soft < limit:
+        return  # already stricter
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        run.MEMORY_LIMIT_MB = memory_mb
+
+
+def _worker_main() -> None:
+    """The worker process: ``python -c … <socket fd> <crash file> <memory MiB>``."""
+    import faulthandler
+    import sys
+    from multiprocessing.connection import Connection
+
+    conn = Connection(int(sys.argv[1]))
+    crash_path, memory_mb = sys.argv[2], float(sys.argv[3])
+    crash = open(crash_path, "w", encoding="utf-8")  # noqa: SIM115 - open for the process's life
+    faulthandler.enable(crash)
+    _limit_memory(memory_mb)
+    note: NoteRun | None = None
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            break
+        op = msg[0]
+        if op == "run":
+            assert note is not None
+            conn.send(execute(note, note.blocks[msg[1]], msg[2]))
+        elif op == "open":
+            if note is not None:
+                note.release()
+                close_figures()
+            _, path, blocks, display, line_count, save = msg
+            note = NoteRun(Path(path), blocks, display, line_count)
+            note.capture = True
+            note.save_figures = save
+        elif op == "close":
+            if note is not None:
+                note.release()
+                close_figures()
+            note = None
+        else:
+            break
+    if note is not None:
+        note.release()
