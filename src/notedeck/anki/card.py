@@ -35,6 +35,8 @@ class Card:
     _back_text: str | None = None  # computed on demand (previews), unless given
     note_key: str = ""
     _guid: tuple[str, str] | None = field(default=None, repr=False, compare=False)
+    schedule: tuple[tuple[str, int, int], ...] = ()  # OSR's ``<!--SR:!due,interval,ease-->``, one per Anki card
+    inherited: str = ""  # a GUID kept from the last build (a reworded card, a renamed note): see :mod:`.identity`
 
     @property
     def back_text(self) -> str:
@@ -44,7 +46,18 @@ class Card:
 
     @property
     def guid(self) -> str:
-        """``genanki.guid_for(note key, card key)`` (memoised; the key is final once extraction ends)."""
+        """``genanki.guid_for(note key, card key)`` (memoised; the key is final once extraction ends), or the
+        GUID this card inherited from a card of the last build."""
+        if self.inherited:
+            return self.inherited
+        cached = self._guid
+        if cached is None or cached[0] != self.key:
+            cached = self._guid = (self.key, guid_for(self.note_key, self.key))
+        return cached[1]
+
+    @property
+    def own_guid(self) -> str:
+        """The GUID from the card's own note key and card key (what :attr:`guid` is unless inherited)."""
         cached = self._guid
         if cached is None or cached[0] != self.key:
             cached = self._guid = (self.key, guid_for(self.note_key, self.key))

@@ -1,96 +1,86 @@
-"""The per-note extractor: walks a note's tokens and makes its cards."""
+"""The per-note extractor: walks a note's tokens and makes its one-line, multi-line and cloze cards
+(opt-in table and heading cards: :mod:`.optin`), in the OSR plugin's syntax with its settings."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import cached_property
-from html import escape
+from pathlib import Path
 from typing import Any
 
 from markdown_it.token import Token
 
 from ..vault import Diagnostic, Note, Vault
 from .card import Card, Extraction, Kind, normalize
-from .cloze import _footnotes, _has_cloze, to_cloze
-from .decks import Groups, cards_mode, deck_of, note_key, tags_of
-from .text import (Part, _blank_side, _inline_only, _is_question_mark, _join, _lines, _split_separator, _strip, _text,
-                   plain, plain_parts)
+from .cloze import _footnotes, to_cloze
+from .decks import Groups, cards_mode, deck_of, is_deck_tag, note_key, tag_deck, tags_of
+from .optin import heading_cards, table_cards, table_directive_before
+from .settings import DEFAULT, CardSettings, load_settings
+from .structure import Structure
+from .text import Part, _blank_side, _inline_only, _join, _lines, _split_separator, _strip, _text, line_text, plain, plain_parts
 
 _WALK = frozenset({"paragraph_open", "obsidian_comment_open", "obsidian_comment_close", "table_open",
-                   "footnote_block_open"})
+                   "footnote_block_open", "heading_open", "code_block"})
+SR_RE = re.compile(r"!?(\d{4}-\d{2}-\d{2}),(\d+),(\d+)")
 
 
-@dataclass(slots=True)
-class _Block:
-    start: int  # token index of the opening token (or the leaf token)
-    end: int  # token index of the matching close (== start for leaves)
-    first: int  # first line (0-based, from token.map)
-    last: int  # line after the block
+def schedule_of(comment: str) -> tuple[tuple[str, int, int], ...]:
+    """``<!--SR:!2024-05-01,12,250!…-->`` → ((due, interval, ease), …), one per card of the note."""
+    return tuple((d, int(i), int(e)) for d, i, e in SR_RE.findall(comment))
 
 
-def _siblings(tokens: list[Token]) -> dict[int, list[_Block]]:
-    """Block children of each container (key: opening index of the parent, -1 for the top level)."""
-    out: dict[int, list[_Block]] = {}
-    stack: list[int] = [-1]
-    opened: list[int] = []
-    for i, t in enumerate(tokens):
-        if t.type == "inline":
-            continue
-        if t.nesting == 1:
-            stack.append(i)
-            opened.append(i)
-        elif t.nesting == -1:
-            start = opened.pop()
-            stack.pop()
-            m = tokens[start].map
-            if m:
-                out.setdefault(stack[-1], []).append(_Block(start, i, m[0], m[1]))
-        elif t.block and t.map:
-            out.setdefault(stack[-1], []).append(_Block(i, i, t.map[0], t.map[1]))
-    return out
+def _lead_tag(children: list[Token], settings: CardSettings) -> tuple[str | None, list[Token]]:
+    """A flashcard tag opening a card's question (``#flashcards/a Q::A``, or alone on the line above it): its
+    name, and the question without it (as OSR, it picks the card's deck and is not part of the question)."""
+    k = 0
+    while k < len(children) and children[k].type == "text" and not children[k].content.strip():
+        k += 1
+    if k >= len(children) or children[k].type != "tag" or not is_deck_tag(children[k].content, settings):
+        return None, children
+    rest = list(children[k + 1:])
+    if rest and rest[0].type in ("softbreak", "hardbreak"):
+        rest = rest[1:]
+    return children[k].content, _strip(rest, copy=False)
 
 
 class _NoteCards:
-    def __init__(self, vault: Vault, note: Note, mode: str, base_deck: str, options: dict[str, Any],
+    def __init__(self, vault: Vault, note: Note, mode: str, base_deck: str, settings: CardSettings = DEFAULT,
                  groups: Groups | None = None) -> None:
-        self.vault, self.note, self.mode = vault, note, mode
+        self.vault, self.note, self.mode, self.base = vault, note, mode, base_deck
+        self.settings = settings
         group = (tuple(note.tag_names), note.folder)  # notes with the same tags and folder share deck and tags
         found = groups.get(group) if groups is not None else None
         if found is None:
-            found = (deck_of(note, base_deck), tags_of(note))
+            found = (deck_of(note, base_deck, settings), tags_of(note, settings))
             if groups is not None:
                 groups[group] = found
         self.deck, self.tags = found
         self.note_key = note_key(note)
-        self.cloze_highlights = options.get("cloze_highlights", True) is not False
         self.tokens = note.tokens
+        self.structure = Structure(note.tokens, note.text)
         self.result = Extraction()
         self._index: tuple[list[int], list[tuple[int, int, tuple[str, ...], str]]] | None = None
+        self._deck_lines: list[int] = []
+        self._deck_names: list[str] = []
+        if not settings.folders_to_decks:
+            body = [(t.span.line, t.name) for t in note.tags if t.span is not None and is_deck_tag(t.name, settings)]
+            if len(body) > 1:  # one tag or none: every card is in the note's deck
+                body.sort()
+                self._deck_lines = [line for line, _ in body]
+                self._deck_names = [name for _, name in body]
 
     @cached_property
     def footnotes(self) -> dict[int, str]:
         return _footnotes(self.tokens)
 
-    # -- block structure, computed only when a card needs it (multi-line, table, heading cards)
     @cached_property
-    def _siblings(self) -> dict[int, list[_Block]]:
-        return _siblings(self.tokens)
-
-    @cached_property
-    def _parent(self) -> dict[int, tuple[int, int]]:
-        """Block start → (parent, index among its siblings)."""
-        out: dict[int, tuple[int, int]] = {}
-        for parent, blocks in self._siblings.items():
-            for k, b in enumerate(blocks):
-                out[b.start] = (parent, k)
-        return out
-
-    @cached_property
-    def _blank(self) -> set[int]:
-        """0-based numbers of the note's blank lines."""
-        text = self.note.text
-        return {k for k, line in enumerate(text.split("\n")) if not line.strip()}
+    def sr_blocks(self) -> dict[int, str]:
+        """First line (1-based) → content of the ``<!--SR:…-->`` HTML blocks (a schedule on its own line)."""
+        if "<!--SR:" not in self.note.text:
+            return {}
+        return {t.map[0] + 1: t.content for t in self.tokens
+                if t.type == "html_block" and t.map and t.content.startswith("<!--SR:")}
 
     # -- helpers
     def diag(self, line: int, code: str, message: str, severity: str = "warning") -> None:
@@ -121,9 +111,27 @@ class _NoteCards:
                 return crumb, anchor
         return (self.note.title,), ""
 
+    def deck_at(self, line: int, tag: str | None = None) -> str:
+        """The deck of a card at ``line``: the flashcard tag on or right above it, else the last one in the
+        note before it (OSR), else the note's deck."""
+        if self.settings.folders_to_decks:
+            return self.deck
+        if tag is not None:
+            return tag_deck(tag, self.note, self.base)
+        if self._deck_lines:
+            k = bisect_right(self._deck_lines, line)
+            if k:
+                return tag_deck(self._deck_names[k - 1], self.note, self.base)
+        return self.deck
+
     def add(self, line: int, end_line: int, kind: Kind, front: list[Part], back: list[Part], origin: str,
             key: str | None = None, front_text: str | None = None, back_text: str | None = None) -> Card | None:
         cloze = kind == "cloze"
+        tag = None
+        if front and front[0][0] == "inline" and front[0][1] and front[0][1][0].type in ("tag", "text"):
+            tag, children = _lead_tag(front[0][1], self.settings)
+            if tag is not None:
+                front = [("inline", children), *front[1:]]
         if front_text is None:
             front_text = plain(front[0][1], cloze) if _inline_only(front) else plain_parts(front, cloze)
         if not cloze and (not front_text.strip() or (
@@ -131,85 +139,56 @@ class _NoteCards:
             side = "question" if not front_text.strip() else "answer"
             self.diag(line, "empty-card", f"card has an empty {side}; not written")
             return None
-        key = key if key is not None else normalize(front_text)
-        return self._card(line, end_line, kind, front, back, origin, key, front_text, back_text)
+        if key is None or tag is not None:
+            key = normalize(front_text)
+        return self._card(line, end_line, kind, front, back, origin, key, front_text, back_text, tag)
 
     def _card(self, line: int, end_line: int, kind: Kind, front: list[Part], back: list[Part], origin: str,
-              key: str, front_text: str, back_text: str | None = None) -> Card:
+              key: str, front_text: str, back_text: str | None = None, tag: str | None = None) -> Card:
         ctx, anchor = self.context(line)
-        card = Card(self.note, line, end_line, kind, front, back, key, self.deck, self.tags, ctx, anchor,
+        deck = self.deck_at(line, tag) if (tag is not None or self._deck_lines) else self.deck
+        card = Card(self.note, line, end_line, kind, front, back, key, deck, self.tags, ctx, anchor,
                     origin, front_text, back_text, self.note_key)  # type: ignore[arg-type]
+        schedule = self._schedule(back if kind != "cloze" else front, end_line)
+        if schedule:
+            card.schedule = schedule
         self.result.cards.append(card)
         return card
+
+    def _schedule(self, parts: list[Part], end_line: int) -> tuple[tuple[str, int, int], ...]:
+        """OSR's schedule of a card: a ``<!--SR:…-->`` at the end of its text or on the line below it."""
+        if "<!--SR:" not in self.note.text:
+            return ()
+        for kind, value in reversed(parts):
+            for t in reversed(value) if kind != "html" else ():
+                if t.type in ("html_inline", "html_block") and t.content.lstrip().startswith("<!--SR:"):
+                    return schedule_of(t.content)
+        below = self.sr_blocks.get(end_line + 1)
+        return schedule_of(below) if below else ()
 
     def question_card(self, line: int, children: list[Token]) -> Card | None:
         """The usual one-line ``Q::A`` in one step: the separator in the first token, which is text without Anki
         cloze braces, and both sides non-empty; None otherwise (:func:`_split_separator` and :meth:`add` decide)."""
         c = children[0].content
-        p = c.find("::")
-        if children[0].type != "text" or p < 0 or "{{" in c or "}}" in c:
+        if children[0].type != "text" or "{{" in c or "}}" in c:
             return None
-        rev = c.startswith(":::", p)
-        question, answer = c[:p].strip(), c[p + (3 if rev else 2):].lstrip()
+        s = self.settings
+        source = c if len(children) == 1 else None
+        for sep in s.inline_seps:
+            p = c.find(sep)
+            if p >= 0:
+                break
+            if source is None and any(sep in t.content for t in children if t.type == "text"):
+                return None  # a longer separator further on: the general split decides
+        else:
+            return None
+        rev = s.reversed_sep(sep)
+        question, answer = c[:p].strip(), c[p + len(sep):].lstrip()
         if not question or not answer.strip():
             return None
         back = _strip([_text(answer), *children[1:]], copy=False)
         return self._card(line, line, "reversed" if rev else "basic", [("inline", [_text(question)])],
                           [("inline", back)], "inline", normalize(question), question)
-
-    def _end(self, b: _Block) -> int:
-        """Line after the block's last non-blank line."""
-        last = b.last
-        while last - 1 > b.first and (last - 1) in self._blank:
-            last -= 1
-        return last
-
-    def following(self, i: int) -> list[_Block]:
-        """Sibling blocks directly below the block opened at ``i`` (no blank line between)."""
-        parent, k = self._parent[i]
-        sibs = self._siblings[parent]
-        out: list[_Block] = []
-        last = self._end(sibs[k])
-        for b in sibs[k + 1:]:
-            if b.first != last or self.tokens[b.start].type in ("heading_open", "obsidian_comment_open"):
-                break
-            out.append(b)
-            last = self._end(b)
-        return out
-
-    def preceding(self, i: int) -> list[_Block]:
-        """Sibling blocks directly above the block opened at ``i`` (no blank line between)."""
-        parent, k = self._parent[i]
-        sibs = self._siblings[parent]
-        out: list[_Block] = []
-        first = sibs[k].first
-        for b in reversed(sibs[:k]):
-            if self._end(b) != first or self.tokens[b.start].type in ("heading_open", "obsidian_comment_open"):
-                break
-            out.insert(0, b)
-            first = b.first
-        return out
-
-    def block_tokens(self, blocks: list[_Block]) -> list[Token]:
-        return [t for b in blocks for t in self.tokens[b.start:b.end + 1]]
-
-    def list_question(self, i: int, q_lines: list[list[Token]]) -> tuple[list[Part], int] | None:
-        """The question of a multi-line card whose ``?`` line markdown-it read as a lazy continuation of a
-        list's last item: the blocks above the list, the list, its last item cut before the ``?``."""
-        tokens = self.tokens
-        if i < 1 or tokens[i - 1].type != "list_item_open" or i + 3 >= len(tokens) \
-                or tokens[i + 3].type != "list_item_close":
-            return None
-        level = tokens[i - 1].level - 1  # the list's
-        start = next((j for j in range(i - 2, -1, -1) if tokens[j].level == level and tokens[j].nesting == 1), None)
-        close = i + 4
-        if start is None or close >= len(tokens) or tokens[close].level != level or tokens[close].nesting != -1:
-            return None  # not the list's last item
-        cut = tokens[i + 1].copy(children=_join(q_lines))
-        above = self.preceding(start) if start in self._parent else []
-        listed = [*tokens[start:i + 1], cut, *tokens[i + 2:close + 1]]
-        first = (above[0].first if above else tokens[start].map[0]) + 1 if tokens[start].map else 1
-        return [("blocks", self.block_tokens(above) + listed)], first
 
     # -- the walk
     def run(self) -> Extraction:
@@ -218,6 +197,7 @@ class _NoteCards:
         consumed_to = -1  # blocks up to here were used as a multi-line answer
         last_cards: dict[int, Card] = {}  # paragraph end line → last card made from it
         walk = _WALK
+        may_hold_card = self.settings.may_hold_card
         for i in [k for k, t in enumerate(tokens) if t.type in walk]:
             t = tokens[i]
             tt = t.type
@@ -225,9 +205,7 @@ class _NoteCards:
                 if comment:
                     continue
                 made: list[Card] = []
-                source = tokens[i + 1].content
-                if i > consumed_to and ("::" in source or "?" in source or "{{c" in source
-                                        or (self.cloze_highlights and "==" in source)):  # cheap pre-check
+                if i > consumed_to and may_hold_card(tokens[i + 1].content):  # cheap pre-check
                     made, upto = self.paragraph(i)
                     consumed_to = max(consumed_to, upto)
                 ref = t.meta.get("block_id")
@@ -238,36 +216,55 @@ class _NoteCards:
                         target.key = ref.id
                 if made:
                     last_cards[made[-1].end_line] = made[-1]
+            elif tt == "heading_open":
+                if not comment and i > consumed_to and t.markup in ("=", "-") and may_hold_card(tokens[i + 1].content):
+                    self.setext(i)
+            elif tt == "code_block":
+                if not comment and i > consumed_to and may_hold_card(t.content):
+                    self.indented(t)
             elif tt == "obsidian_comment_open":
                 comment += 1
             elif tt == "obsidian_comment_close":
                 comment -= 1
             elif tt == "table_open":
-                if not comment and i > consumed_to and self.table_directive_before(i):
-                    self.table(i, self._close_of(i))
+                if not comment and i > consumed_to and table_directive_before(tokens, i):
+                    table_cards(self, i, self.structure.close_of(i))
             else:  # footnote_block_open: the rest are footnote bodies
                 break
         if self.mode == "headings":
-            self.heading_cards()
+            heading_cards(self)
         self.check_duplicates()
         return self.result
 
-    def table_directive_before(self, i: int) -> bool:
-        """``%% notedeck: table-cards %%`` is the block right before the table at token ``i``."""
-        tokens = self.tokens
-        return (i >= 2 and tokens[i - 1].type == "obsidian_comment_close"
-                and tokens[i - 2].type == "obsidian_comment_open"
-                and tokens[i - 2].meta.get("directive", ())[:1] == ("table-cards",))
+    def setext(self, i: int) -> None:
+        """A paragraph underlined by ``---`` / ``===`` is a heading in Markdown; OSR still reads its lines as a
+        card (the end marker ``---`` even ends it on purpose). Its cards are made, with a warning unless the
+        underline is the configured end marker."""
+        made, _ = self.paragraph(i)
+        inline = self.tokens[i + 1]
+        under = inline.map[1] if inline.map else 0  # the underline's line (1-based)
+        if made and set(self.settings.end_marker) != {self.tokens[i].markup}:
+            self.diag(made[-1].line, "setext-card",
+                      f"the line '{self.tokens[i].markup * 3}' below this card (line {under}) makes its text a heading "
+                      f"in Obsidian and on the site; put a blank line before it")
 
-    def _close_of(self, i: int) -> int:
-        parent, k = self._parent.get(i, (None, None))
-        if parent is None:
-            return i
-        return self._siblings[parent][k].end
+    def indented(self, t: Token) -> None:
+        """An indented code block holding ``Q::A`` or a ``?`` line: code in Markdown (and on the site), so not a
+        card here; OSR reads such lines as cards, so say it."""
+        s = self.settings
+        lines = t.content.split("\n")
+        hit = next((k for k, ln in enumerate(lines) if any(sep in ln for sep in s.inline_seps)
+                    or s.question_mark(ln)), None)
+        if hit is not None and t.map:
+            self.diag(t.map[0] + 1 + hit, "indented-card",
+                      "this card line is indented 4 spaces or more, which makes it a code block in Markdown: "
+                      "not a card (remove the indentation to make it one)")
 
     def paragraph(self, i: int) -> tuple[list[Card], int]:
-        """Cards of the paragraph opened at token ``i``; returns them and the last token index used."""
+        """Cards of the paragraph (or setext heading) opened at token ``i``; returns them and the last token
+        index used."""
         tokens = self.tokens
+        s = self.settings
         inline = tokens[i + 1]
         children = inline.children or []
         first_line = inline.map[0] + 1 if inline.map else 1
@@ -275,61 +272,40 @@ class _NoteCards:
         made: list[Card] = []
         upto = i + 2
         source = inline.content
-        if "\n" not in source and not skip_first and source.strip() not in ("?", "??"):  # one line: the common case
-            card = self.question_card(first_line, children) if "::" in source else None
+        has_sep = any(sep in source for sep in s.inline_seps)
+        if "\n" not in source and not skip_first and not s.question_mark(source):  # one line: the common case
+            card = self.question_card(first_line, children) if has_sep else None
             if card is not None:
                 return [card], upto
-            split = _split_separator(children) if "::" in source else None
+            split = _split_separator(children, s.inline_seps, s.sep_rev) if has_sep else None
             if split is not None:
                 front_t, back_t, rev = split
                 card = self.add(first_line, first_line, "reversed" if rev else "basic",
                                 [("inline", front_t)], [("inline", back_t)], "inline")
                 if card:
                     made.append(card)
-            elif "{{c" in source or (self.cloze_highlights and "==" in source):
-                if _has_cloze(children, self.cloze_highlights):
-                    self.cloze(first_line, first_line, children, made)
+            elif s.may_hold_cloze(source):
+                self.cloze(first_line, first_line, children, made)
             return made, upto
         lines = _lines(children)
         start = 1 if skip_first else 0
-        for k in range(start, len(lines) if "?" in source else 0):
-            mark = _is_question_mark(lines[k])
+        multi = (s.ml and s.ml in source) or (s.ml_rev and s.ml_rev in source)
+        for k in range(start, len(lines) if multi else 0):
+            text = line_text(lines[k])
+            mark = s.question_mark(text) if text is not None else None
             if mark is None:
                 continue
-            q_lines = lines[start:k]
-            a_lines = lines[k + 1:]
-            front: list[Part] = [("inline", _join(q_lines))] if q_lines else []
-            q_line = first_line + start
-            in_list = self.list_question(i, q_lines) if q_lines and not skip_first else None
-            if in_list is not None:  # ``- a`` / ``- b`` / ``?``: the "?" ended the list's last item (lazily)
-                front, q_line = in_list
-            elif not q_lines:
-                above = self.preceding(i)
-                if above:
-                    front = [("blocks", self.block_tokens(above))]
-                    q_line = above[0].first + 1
-            back: list[Part] = [("inline", _join(a_lines))] if a_lines and any(a_lines) else []
-            below = self.following(i)
-            end_line = first_line + len(lines) - 1
-            if below:
-                back.append(("blocks", self.block_tokens(below)))
-                upto = below[-1].end
-                end_line = below[-1].last
-            card = self.add(q_line, end_line, "reversed" if mark == "??" else "basic", front, back, "multiline")
-            return ([card] if card else []), upto
+            return self.multiline(i, lines, start, k, mark, first_line)
         run: list[tuple[int, list[Token]]] = []
-
-        clozes = "{{c" in source or (self.cloze_highlights and "==" in source)
+        clozes = s.may_hold_cloze(source)
 
         def flush() -> None:
             if run and clozes:
-                joined = _join([l for _, l in run])
-                if _has_cloze(joined, self.cloze_highlights):
-                    self.cloze(run[0][0], run[-1][0], joined, made)
+                self.cloze(run[0][0], run[-1][0], _join([ln for _, ln in run]), made)
             run.clear()
 
         for k in range(start, len(lines)):
-            split = _split_separator(lines[k])
+            split = _split_separator(lines[k], s.inline_seps, s.sep_rev) if has_sep else None
             if split is None:
                 run.append((first_line + k, lines[k]))
                 continue
@@ -342,9 +318,42 @@ class _NoteCards:
         flush()
         return made, upto
 
+    def multiline(self, i: int, lines: list[list[Token]], start: int, k: int, mark: str,
+                  first_line: int) -> tuple[list[Card], int]:
+        """The multi-line card of the paragraph at ``i`` whose separator is its line ``k``."""
+        st = self.structure
+        upto = i + 2
+        q_lines = lines[start:k]
+        a_lines = lines[k + 1:]
+        end_marker = self.settings.end_marker
+        if end_marker:
+            cut = next((j for j, ln in enumerate(a_lines) if line_text(ln) is not None
+                        and line_text(ln).strip() == end_marker), None)  # type: ignore[union-attr]
+            if cut is not None:
+                a_lines = a_lines[:cut]
+        front: list[Part] = [("inline", _join(q_lines))] if q_lines else []
+        q_line = first_line + start
+        in_list = st.list_question(i, q_lines) if q_lines and start == 0 else None
+        if in_list is not None:  # ``- a`` / ``- b`` / ``?``: the "?" ended the list's last item (lazily)
+            front, q_line = in_list
+        elif not q_lines:
+            above = st.preceding(i)
+            if above:
+                front = [("blocks", st.block_tokens(above))]
+                q_line = above[0].first + 1
+        back: list[Part] = [("inline", _join(a_lines))] if a_lines and any(a_lines) else []
+        below = st.following(i, end_marker if not back else "")
+        end_line = first_line + len(lines) - 1
+        if below:
+            back.append(("blocks", st.block_tokens(below)))
+            upto = below[-1].end
+            end_line = below[-1].last
+        card = self.add(q_line, end_line, mark, front, back, "multiline")  # type: ignore[arg-type]
+        return ([card] if card else []), upto
+
     def cloze(self, line: int, end_line: int, children: list[Token], made: list[Card]) -> None:
         footnotes = self.footnotes if any(t.type == "footnote_ref" for t in children) else {}
-        converted, problem = to_cloze(children, footnotes, self.cloze_highlights)
+        converted, problem = to_cloze(children, footnotes, self.settings)
         if problem:
             self.diag(line, "bad-cloze", problem + "; card not written")
             return
@@ -355,80 +364,14 @@ class _NoteCards:
                 self.diag(line, "bad-cloze", "empty cloze deletion; card not written")
                 return
         front = _strip(converted)
+        tag, front = _lead_tag(front, self.settings)
         text = plain(front)
         if not text.strip():
             self.diag(line, "empty-card", "cloze card has no text")
             return
-        card = self.add(line, end_line, "cloze", [("inline", front)], [], "cloze", key=normalize(text))
-        if card:
-            made.append(card)
-
-    def table(self, start: int, end: int) -> None:
-        """One card per body row: front = first cell (with its header), back = the other cells."""
-        tokens = self.tokens
-        headers: list[list[Token]] = []
-        rows: list[tuple[int, list[list[Token]]]] = []
-        current: list[list[Token]] | None = None
-        in_head = False
-        row_line = 0
-        for t in tokens[start:end + 1]:
-            if t.type == "thead_open":
-                in_head = True
-            elif t.type == "thead_close":
-                in_head = False
-            elif t.type == "tr_open":
-                current = []
-                row_line = (t.map[0] + 1) if t.map else 0
-            elif t.type == "tr_close" and current is not None:
-                if in_head:
-                    headers = current
-                else:
-                    rows.append((row_line, current))
-                current = None
-            elif t.type == "inline" and current is not None:
-                current.append(t.children or [])
-        head_text = [" ".join(plain(h).split()) for h in headers]
-        for line, cells in rows:
-            if not cells:
-                continue
-            first_head = head_text[0] if head_text else ""
-            front: list[Part] = []
-            if first_head:
-                front.append(("html", f'<span class="nd-th">{escape(first_head)}:</span> '))
-            front.append(("inline", cells[0]))
-            back: list[Part] = []
-            for c, cell in enumerate(cells[1:], 1):
-                name = head_text[c] if c < len(head_text) else ""
-                if name:
-                    back.append(("html", f'<div class="nd-row"><span class="nd-th">{escape(name)}:</span> '))
-                else:
-                    back.append(("html", '<div class="nd-row">'))
-                back.append(("inline", cell))
-                back.append(("html", "</div>"))
-            back_text = "\n".join(f"{head_text[c] + ': ' if c < len(head_text) and head_text[c] else ''}{plain(cell)}"
-                                  for c, cell in enumerate(cells[1:], 1) if plain(cell).strip())
-            self.add(line, line, "basic", front, back, "table", key=normalize(plain(cells[0])),
-                     front_text=plain(cells[0]), back_text=back_text)
-
-    def heading_cards(self) -> None:
-        """``cards: headings``: front = breadcrumb, back = the section's own blocks."""
-        top = self._siblings.get(-1, [])
-        for k, b in enumerate(top):
-            if self.tokens[b.start].type != "heading_open":
-                continue
-            body: list[_Block] = []
-            for nb in top[k + 1:]:
-                if self.tokens[nb.start].type == "heading_open":
-                    break
-                body.append(nb)
-            toks = [t for t in self.block_tokens(body) if t.type != "footnote_block_open"]
-            line = b.first + 1
-            if not plain_parts([("blocks", toks)]).strip():
-                continue  # a heading that only groups sub-headings
-            ctx, _ = self.context(line)
-            crumb = " › ".join(ctx)
-            self.add(line, body[-1].last if body else line, "basic", [("html", escape(crumb))], [("blocks", toks)],
-                     "heading", key=normalize(crumb), front_text=crumb)
+        card = self._card(line, end_line, "cloze", [("inline", front)], [], "cloze", normalize(text),
+                          plain(front, True), None, tag)
+        made.append(card)
 
     def check_duplicates(self) -> None:
         seen: dict[str, Card] = {}
@@ -445,23 +388,54 @@ class _NoteCards:
         self.result.cards = kept
 
 
+def untagged(note: Note, settings: CardSettings) -> Diagnostic | None:
+    """A note that makes no cards but has a line that would be one: said once, at its first such line."""
+    text = note.text
+    if not any(sep in text for sep in settings.inline_seps) and not (settings.ml and settings.ml in text):
+        return None
+    probe = _NoteCards.__new__(_NoteCards)  # the split rules only: no deck, no context
+    probe.settings, probe.tokens = settings, note.tokens
+    for k, t in enumerate(note.tokens):
+        if t.type != "inline" or k == 0 or note.tokens[k - 1].type != "paragraph_open":
+            continue
+        lines = _lines(t.children or [])
+        for n, line in enumerate(lines):
+            text_ = line_text(line)
+            if _split_separator(line, settings.inline_seps, settings.sep_rev) is not None or (
+                    text_ is not None and settings.question_mark(text_) and 0 < n):
+                tags = " or ".join("#" + tg for tg in settings.tags)
+                return Diagnostic(str(note.path), (t.map[0] if t.map else 0) + 1 + n, 1, "info", "untagged-card",
+                                  f"this line looks like a card, but the note is not tagged {tags} (nor "
+                                  f"'cards: true'): no card")
+    return None
+
+
 def extract_note(vault: Vault, note: Note, base_deck: str, options: dict[str, Any] | None = None,
-                 groups: Groups | None = None) -> Extraction:
+                 groups: Groups | None = None, settings: CardSettings | None = None) -> Extraction:
     """Cards of one note (empty when the note is not card-enabled); ``groups`` carries deck and tags
     per (tags, folder) from note to note within one extraction."""
     options = options or {}
-    mode = cards_mode(note, options)
+    if settings is None:
+        settings, _ = load_settings(getattr(vault, "root", None), options)
+    mode = cards_mode(note, options, settings)
     if mode is None:
-        return Extraction()
-    return _NoteCards(vault, note, mode, base_deck, options, groups).run()
+        fm = note.frontmatter.get("cards")
+        explicit_off = fm is False or (isinstance(fm, str) and fm.lower() in ("false", "no", "off"))
+        d = None if explicit_off else untagged(note, settings)
+        return Extraction(diagnostics=[d] if d else [])
+    return _NoteCards(vault, note, mode, base_deck, settings, groups).run()
 
 
 def extract(vault: Vault, base_deck: str, options: dict[str, Any] | None = None) -> Extraction:
-    """Cards of every card-enabled note of the vault, in path order."""
-    total = Extraction()
+    """Cards of every card-enabled note of the vault, in path order, with the card diagnostics (those of the
+    OSR settings file first)."""
+    options = options or {}
+    root = getattr(vault, "root", None)
+    settings, problems = load_settings(Path(root) if root is not None else None, options)
+    total = Extraction(diagnostics=list(problems))
     groups: Groups = {}
     for rel in sorted(vault.notes):
-        r = extract_note(vault, vault.notes[rel], base_deck, options, groups)
+        r = extract_note(vault, vault.notes[rel], base_deck, options, groups, settings)
         total.cards.extend(r.cards)
         total.diagnostics.extend(r.diagnostics)
     return total

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from markdown_it.token import Token
 
-_SEP_RE = re.compile(r"\{\{c\d+::|:::|::|\}\}")
+_BRACES_RE = re.compile(r"\{\{c\d+::|\}\}")
 Part = tuple[Literal["inline", "blocks", "html"], Any]  # inline children | block tokens | ready HTML
 
 
@@ -177,8 +177,9 @@ def _cut(line: list[Token], k: int, before: str, after: str) -> tuple[list[Token
     return front, back
 
 
-def _split_separator(line: list[Token]) -> tuple[list[Token], list[Token], bool] | None:
-    """``Q::A`` / ``Q:::A`` on one line → (front, back, reversed); separators only in plain text."""
+def _find(line: list[Token], sep: str) -> tuple[int, int] | None:
+    """(token index, offset) of the first ``sep`` in plain text at the top level of ``line``, outside Anki
+    clozes (``{{c1::x::h}}``); never in code, math, links or other markup."""
     depth = 0
     in_cloze = 0
     for k, t in enumerate(line):
@@ -189,24 +190,40 @@ def _split_separator(line: list[Token]) -> tuple[list[Token], list[Token], bool]
             continue
         c = t.content
         if not in_cloze and "{{" not in c and "}}" not in c:  # the common case: no Anki cloze around
-            p = c.find("::")
-            if p < 0:
-                continue
-            rev = c.startswith(":::", p)
-            return (*_cut(line, k, c[:p], c[p + (3 if rev else 2):]), rev)
-        for m in _SEP_RE.finditer(c):
-            s = m.group(0)
-            if s.startswith("{{"):
-                in_cloze += 1
-            elif s == "}}":
-                in_cloze = max(0, in_cloze - 1)
-            elif not in_cloze:
-                return (*_cut(line, k, c[:m.start()], c[m.end():]), s == ":::")
+            p = c.find(sep)
+            if p >= 0:
+                return k, p
+            continue
+        pos = 0
+        while True:
+            m = _BRACES_RE.search(c, pos)
+            stop = m.start() if m else len(c)
+            if not in_cloze:
+                p = c.find(sep, pos, stop)
+                if p >= 0 and p + len(sep) <= stop:
+                    return k, p
+            if m is None:
+                break
+            in_cloze = in_cloze + 1 if m.group(0).startswith("{{") else max(0, in_cloze - 1)
+            pos = m.end()
     return None
 
 
-def _is_question_mark(line: list[Token]) -> str | None:
-    if len(line) == 1 and line[0].type == "text" and line[0].content.strip() in ("?", "??"):
-        return line[0].content.strip()
+def _split_separator(line: list[Token], seps: tuple[str, ...] = (":::", "::"),
+                     rev: str = ":::") -> tuple[list[Token], list[Token], bool] | None:
+    """``Q::A`` / ``Q:::A`` on one line → (front, back, reversed). As OSR, the longest separator present
+    wins (``seps``: longest first) and the line is cut at its first occurrence; only plain text counts."""
+    for sep in seps:
+        hit = _find(line, sep)
+        if hit is not None:
+            k, p = hit
+            c = line[k].content
+            return (*_cut(line, k, c[:p], c[p + len(sep):]), sep == rev)
     return None
 
+
+def line_text(line: list[Token]) -> str | None:
+    """The text of a line that is one plain text token (a multi-line separator candidate), else None."""
+    if len(line) == 1 and line[0].type == "text":
+        return line[0].content
+    return None
