@@ -11,6 +11,7 @@ from .text import Piece, _text, plain
 
 _ANKI_RE = re.compile(r"\{\{c(\d+)::|\{\{|::|\}\}")
 _BREAKS = ("softbreak", "hardbreak")
+_FOOTNOTE_NUMBER = re.compile(r"\[\^(\d+)\]")
 
 
 def _footnotes(tokens: list[Token]) -> dict[int, str]:
@@ -92,6 +93,14 @@ def _markup_cloze(children: list[Token], k: int, style: ClozeStyle, footnotes: d
     out.append(_open(n))
     out.extend(inner)
     out.append(_close(hint))
+    nxt = children[end] if end < len(children) else None
+    if style.footnote and nxt is not None and nxt.type == "text":  # ``==x==[^2]``: the deletion's number
+        m = _FOOTNOTE_NUMBER.match(nxt.content)
+        if m:
+            out[-len(inner) - 2].meta["n"] = int(m.group(1))
+            if nxt.content[m.end():]:
+                out.append(_text(nxt.content[m.end():]))
+            end += 1
     return end
 
 

@@ -22,12 +22,27 @@ from .text import Part, _blank_side, _inline_only, _join, _lines, _split_separat
 
 _WALK = frozenset({"paragraph_open", "obsidian_comment_open", "obsidian_comment_close", "table_open",
                    "footnote_block_open", "heading_open", "code_block"})
-SR_RE = re.compile(r"!?(\d{4}-\d{2}-\d{2}),(\d+),(\d+)")
+SR_RE = re.compile(r"(\d{4}-\d{2}-\d{2}),(\d+),(\d+)")
 
 
-def schedule_of(comment: str) -> tuple[tuple[str, int, int], ...]:
-    """``<!--SR:!2024-05-01,12,250!…-->`` → ((due, interval, ease), …), one per card of the note."""
-    return tuple((d, int(i), int(e)) for d, i, e in SR_RE.findall(comment))
+def schedule_of(comment: str) -> tuple[tuple[str, int, int] | None, ...]:
+    """``<!--SR:!2024-05-01,12,250!…-->`` → ((due, interval, ease), …), one per card of the note (None for a
+    card with another algorithm's data, e.g. OSR's FSRS entries, or a new one)."""
+    body = comment.strip()
+    body = body[len("<!--SR:"):].split("-->", 1)[0]
+    out: list[tuple[str, int, int] | None] = []
+    for item in body.split("!") if "!" in body else [body]:
+        if not item and not out and body.startswith("!"):
+            continue
+        m = SR_RE.fullmatch(item.strip())
+        out.append((m.group(1), int(m.group(2)), int(m.group(3))) if m else None)
+    return tuple(out) if any(out) else ()
+
+
+def _opens_card(lines: list[str], line: int, name: str, settings: CardSettings) -> bool:
+    """The tag opens a one-line card (``#flashcards/a Q::A``): it is that card's deck, not the note's."""
+    text = lines[line - 1].lstrip() if 0 < line <= len(lines) else ""
+    return text.startswith("#" + name) and any(s in text for s in settings.inline_seps)
 
 
 def _lead_tag(children: list[Token], settings: CardSettings) -> tuple[str | None, list[Token]]:
@@ -64,7 +79,9 @@ class _NoteCards:
         self._deck_lines: list[int] = []
         self._deck_names: list[str] = []
         if not settings.folders_to_decks:
-            body = [(t.span.line, t.name) for t in note.tags if t.span is not None and is_deck_tag(t.name, settings)]
+            lines = note.text.split("\n")
+            body = [(t.span.line, t.name) for t in note.tags if t.span is not None and is_deck_tag(t.name, settings)
+                    and not _opens_card(lines, t.span.line, t.name, settings)]
             if len(body) > 1:  # one tag or none: every card is in the note's deck
                 body.sort()
                 self._deck_lines = [line for line, _ in body]
@@ -378,6 +395,11 @@ class _NoteCards:
         kept: list[Card] = []
         for card in self.result.cards:
             first = seen.get(card.key)
+            if first is not None and card.kind == "cloze" and first.kind == "cloze":
+                marked = normalize(card.front_text)  # same text, other numbers or hints: keyed with its markers
+                if marked not in seen and marked != normalize(first.front_text):
+                    card.key = marked
+                    first = None
             if first is not None:
                 self.diag(card.line, "duplicate-card",
                           f"card key '{card.key}' is already used by the card at line {first.line} "
