@@ -9,8 +9,12 @@ import click
 
 from ..config import load_config
 from ..vault import Vault
+from pathlib import Path
+
 from .cards import Card, extract
 from .emit import base_deck
+from .identity import identify
+from .state import State
 
 
 def card_record(card: Card) -> dict:
@@ -36,11 +40,15 @@ def _one_line(s: str, width: int = 60) -> str:
 @click.command("cards")
 @click.argument("vault", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the cards as a JSON list.")
-def cards(vault: str | None, as_json: bool) -> None:
-    """List the cards the vault's card-enabled notes produce (deck, type, front, back, tags, guid, source)."""
+@click.option("--out", "out", default="build", show_default=True,
+              help="Output folder of the last build, whose anki/state.json keeps the cards' identities.")
+def cards(vault: str | None, as_json: bool, out: str) -> None:
+    """List the cards the vault's card-enabled notes produce (deck, type, front, back, tags, guid, source), and
+    which reworded cards or renamed notes keep their GUIDs from the last build."""
     config = load_config(vault)
     v = Vault.load(config.vault)
     result = extract(v, base_deck(config), config.options)
+    decisions = identify(result.cards, State.load(Path(out) / "anki"))
     if as_json:
         click.echo(json.dumps([card_record(c) for c in result.cards], ensure_ascii=False, indent=2))
     else:
@@ -49,6 +57,8 @@ def cards(vault: str | None, as_json: bool) -> None:
                        f"  {' '.join('#' + t for t in c.tags)}  guid={c.guid}")
     for d in sorted(result.diagnostics):
         click.echo(str(d), err=True)
+    for decision in decisions:
+        click.echo(f"notedeck: {decision}", err=True)
     decks = {c.deck for c in result.cards}
     click.echo(f"notedeck: {len(result.cards)} cards in {len(decks)} decks", err=True)
     sys.exit(1 if any(d.severity == "error" for d in result.diagnostics) else 0)
