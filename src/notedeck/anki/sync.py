@@ -157,7 +157,12 @@ def sync(vault: Vault, cards: list[Card], base: str, ctx: RenderContext, collect
             col = None
             backups = folder / "backups"
             backups.mkdir(parents=True, exist_ok=True)
-            plan.backup = backups / f"{collection.stem}-{time.strftime('%Y%m%d-%H%M%S')}.anki2"
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            plan.backup = backups / f"{collection.stem}-{stamp}.anki2"
+            n = 1
+            while plan.backup.exists():
+                n += 1
+                plan.backup = backups / f"{collection.stem}-{stamp}-{n}.anki2"
             shutil.copy2(collection, plan.backup)
             col = open_collection(collection)
             req = ImportAnkiPackageRequest(package_path=str(stats.path),
