@@ -146,10 +146,13 @@ def _strip(children: list[Token], copy: bool = True) -> list[Token]:
         s = out[0].content.lstrip()
         if s != out[0].content:
             out[0:1] = [_text(s)] if s else []
-    if out and out[-1].type == "text":
-        s = out[-1].content.rstrip()
-        if s != out[-1].content:
-            out[-1:] = [_text(s)] if s else []
+    end = len(out)
+    while end and out[end - 1].type == "html_inline" and out[end - 1].content.startswith("<!--"):
+        end -= 1  # before a trailing comment (OSR's ``<!--SR:…-->``)
+    if end and out[end - 1].type == "text":
+        s = out[end - 1].content.rstrip()
+        if s != out[end - 1].content:
+            out[end - 1:end] = [_text(s)] if s else []
     return out
 
 
