@@ -85,12 +85,13 @@ def build(vault: str | None, out: str, strict: bool) -> None:
 
 
 from .anki.cards import extract as extract_cards  # noqa: E402
-from .anki.command import cards  # noqa: E402  (subcommands live with their emitters)
+from .anki.command import cards, sync  # noqa: E402  (subcommands live with their emitters)
 from .anki.emit import base_deck  # noqa: E402
 from .site.command import serve  # noqa: E402
 from .snippets.extract import extract, syntax_diagnostics  # noqa: E402
 
 main.add_command(cards)
+main.add_command(sync)
 main.add_command(serve)
 main.add_command(extract)
 main.add_command(load_emitter("notedeck.snippets.figures:figures"))  # type: ignore[arg-type]  (a command, not an emitter)

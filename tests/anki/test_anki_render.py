@@ -188,6 +188,6 @@ def test_unreadable_state_is_a_first_build(tmp_path):
     (out / "anki").mkdir(parents=True)
     (out / "anki" / "state.json").write_text('{"version": 2, "cards": {"x": [1]}}', encoding="utf-8")
     apkg, diags = build(FIXTURES / "anki-vault", out)
-    assert apkg.is_file() and list(diags) == []
+    assert apkg.is_file() and [d for d in diags if d.severity != "info"] == []  # 积分.md: an untagged-card info
     state = (out / "anki" / "state.json").read_text(encoding="utf-8")
     assert '"x"' not in state and state.count('"basic"') > 5

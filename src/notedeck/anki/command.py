@@ -9,8 +9,12 @@ import click
 
 from ..config import load_config
 from ..vault import Vault
+from pathlib import Path
+
 from .cards import Card, extract
-from .emit import base_deck
+from .emit import base_deck, render_context
+from .identity import identify
+from .state import State
 
 
 def card_record(card: Card) -> dict:
@@ -36,11 +40,15 @@ def _one_line(s: str, width: int = 60) -> str:
 @click.command("cards")
 @click.argument("vault", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the cards as a JSON list.")
-def cards(vault: str | None, as_json: bool) -> None:
-    """List the cards the vault's card-enabled notes produce (deck, type, front, back, tags, guid, source)."""
+@click.option("--out", "out", default="build", show_default=True,
+              help="Output folder of the last build, whose anki/state.json keeps the cards' identities.")
+def cards(vault: str | None, as_json: bool, out: str) -> None:
+    """List the cards the vault's card-enabled notes produce (deck, type, front, back, tags, guid, source), and
+    which reworded cards or renamed notes keep their GUIDs from the last build."""
     config = load_config(vault)
     v = Vault.load(config.vault)
     result = extract(v, base_deck(config), config.options)
+    decisions = identify(result.cards, State.load(Path(out) / "anki"))
     if as_json:
         click.echo(json.dumps([card_record(c) for c in result.cards], ensure_ascii=False, indent=2))
     else:
@@ -49,9 +57,56 @@ def cards(vault: str | None, as_json: bool) -> None:
                        f"  {' '.join('#' + t for t in c.tags)}  guid={c.guid}")
     for d in sorted(result.diagnostics):
         click.echo(str(d), err=True)
+    for decision in decisions:
+        click.echo(f"notedeck: {decision}", err=True)
     decks = {c.deck for c in result.cards}
     click.echo(f"notedeck: {len(result.cards)} cards in {len(decks)} decks", err=True)
     sys.exit(1 if any(d.severity == "error" for d in result.diagnostics) else 0)
+
+
+@click.command("sync")
+@click.argument("vault", required=False)
+@click.option("--collection", "collection", required=True, type=click.Path(dir_okay=False),
+              help="The Anki collection file (collection.anki2 in your Anki profile folder).")
+@click.option("--out", "out", default="build", show_default=True,
+              help="Output folder whose anki/ keeps the cards' state and the collection's backups.")
+@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+@click.option("--force", is_flag=True, help="Delete even when more than a third of this vault's notes would go.")
+def sync(vault: str | None, collection: str, out: str, dry_run: bool, force: bool) -> None:
+    """Write the vault's cards into an Anki collection (Anki must be closed): add, update, move cards whose deck
+    changed, delete cards removed from the notes; a backup first."""
+    try:
+        from .sync import SyncError
+        from .sync import sync as run_sync
+    except ImportError as e:  # pragma: no cover - the anki package is an extra
+        click.echo(f"notedeck: sync needs Anki's library: pip install 'notedeck[anki]' ({e})", err=True)
+        sys.exit(1)
+    config = load_config(vault)
+    v = Vault.load(config.vault)
+    result = extract(v, base_deck(config), config.options)
+    for d in sorted(result.diagnostics):
+        if d.severity != "info":
+            click.echo(str(d), err=True)
+    try:
+        plan = run_sync(v, result.cards, base_deck(config), render_context(v, config), Path(collection), Path(out),
+                        dry_run=dry_run, force=force)
+    except SyncError as e:
+        click.echo(f"notedeck: {e}", err=True)
+        sys.exit(1)
+    if dry_run:
+        for c in plan.added:
+            click.echo(f"add     {c.source}  [{c.deck}] {_one_line(c.front_text)}")
+        for c in plan.updated:
+            click.echo(f"update  {c.source}  {_one_line(c.front_text)}")
+        for c, _, old in plan.moved:
+            click.echo(f"move    {c.source}  {old} → {c.deck}")
+        for _, first in plan.deleted:
+            click.echo(f"delete  {_one_line(first)}")
+    for decision in plan.decisions:
+        click.echo(f"notedeck: {decision}", err=True)
+    prefix = "would be: " if dry_run else ""
+    backup = f" (backup: {plan.backup})" if plan.backup else ""
+    click.echo(f"notedeck sync: {prefix}{plan.summary()}{backup}")
 
 
 if __name__ == "__main__":  # ``python -m notedeck.anki.command`` until the CLI registers ``cards``

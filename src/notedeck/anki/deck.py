@@ -15,7 +15,7 @@ import sqlite3
 import time
 import warnings
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from collections.abc import Sequence
@@ -25,9 +25,11 @@ from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
 from ..emitters import atomic_target
-from .cards import Card, Part
+from .card import Card
+from .identity import Decision, identify
 from .models import MODELS
 from .render import RenderContext, render_blocks, render_inline
+from .text import Part
 from .state import State
 
 _CLOZE_NUM = re.compile(r"{{c(\d+)::.+?}}", re.DOTALL)
@@ -169,6 +171,7 @@ class WriteStats:
     cards_changed: int
     media: int
     retyped: list[tuple[Card, str]]  # cards whose note type changed since the last build, with the old one
+    decisions: list[Decision] = field(default_factory=list)  # GUIDs kept by similarity (:mod:`.identity`)
 
 
 def package_name(deck: str) -> str:
@@ -176,10 +179,15 @@ def package_name(deck: str) -> str:
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", deck).strip() or "notedeck"
 
 
-def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder: Path) -> WriteStats:
-    """Write ``folder/<base_deck>.apkg`` and ``folder/state.json``."""
+def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder: Path,
+                  state: State | None = None) -> WriteStats:
+    """Write ``folder/<base_deck>.apkg`` and ``folder/state.json``; each card first gets its GUID from the
+    last build's state (:func:`.identity.identify`)."""
     folder.mkdir(parents=True, exist_ok=True)
-    state = State.load(folder)
+    if state is None:
+        state = State.load(folder)
+    decisions = identify(cards, state)
+    index, note_key = 0, None
     decks: dict[str, _Deck] = {}
     retyped: list[tuple[Card, str]] = []
     update = state.update
@@ -198,7 +206,11 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
         flds = "\x1f".join(fields)
         guid = card.guid
         kind = card.kind
-        mod, before = update(guid, content_hash(kind, deck_and_tags, flds), kind)
+        if card.note_key != note_key:
+            note_key, index = card.note_key, 0
+        mod, before = update(guid, content_hash(kind, deck_and_tags, flds), kind, note_key, card.key,
+                             card.front_text, card.back_text if kind != "cloze" else "", card.note.rel, index)
+        index += 1
         if before and before != kind:
             retyped.append((card, before))
         deck.rows.append((guid, MODELS[kind], mod, tags_str, flds, fields[0]))
@@ -210,4 +222,4 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
         warnings.simplefilter("ignore")
         package.write_to_file(str(tmp))
     state.save()
-    return WriteStats(target, len(cards), state.changed, len(ctx.media), retyped)
+    return WriteStats(target, len(cards), state.changed, len(ctx.media), retyped, decisions)

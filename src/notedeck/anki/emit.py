@@ -65,6 +65,10 @@ def emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> W
     diagnostics.extend(problems)
     if stats is None:
         return None
+    for decision in stats.decisions:
+        card = decision.card
+        diagnostics.add(str(card.note.path), card.line, 1, "info", "card-identity",
+                        f"kept identity of '{decision.old_question[:60]}' ({decision.reason})")
     for card, before in stats.retyped:
         diagnostics.add(str(card.note.path), card.line, 1, "warning", "card-type-changed",
                         f"this card changed from {before} to {card.kind}; Anki keeps the existing {before} note "

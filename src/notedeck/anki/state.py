@@ -1,6 +1,11 @@
-"""Per-card build state in ``<out>/anki/state.json``: GUID → [content hash, modification time written
-last time, note type]. Anki's importer updates a note only when the incoming one is newer, so an unchanged
-card keeps its old time (edits made inside Anki survive) and a changed card gets a strictly newer one."""
+"""Per-card build state in ``<out>/anki/state.json``: GUID → [content hash, modification time written last
+time, note type, note key, card key, question, answer, note path, position in the note].
+
+Anki's importer updates a note only when the incoming one is newer, so an unchanged card keeps its old time
+(edits made inside Anki survive) and a changed card gets a strictly newer one. The rest lets the next build
+recognise a card whose question was reworded, or whose note was renamed (:mod:`.identity`). A version-2 state
+(hash, time, type only) is still read: its times are kept, its cards just cannot be matched by similarity.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,25 @@ from pathlib import Path
 from ..emitters import atomic_write
 
 STATE_NAME = "state.json"
-VERSION = 2
+VERSION = 3
+_TEXT = 400  # characters of question and answer kept for matching
 
-Entry = tuple[str, int, str]  # content hash, modification time, note type
+
+@dataclass(slots=True)
+class Entry:
+    hash: str
+    mod: int
+    kind: str
+    note_key: str = ""
+    key: str = ""
+    question: str = ""
+    answer: str = ""
+    note: str = ""  # vault path of the note
+    index: int = 0  # position among the note's cards
+
+    def row(self) -> list:
+        return [self.hash, self.mod, self.kind, self.note_key, self.key, self.question, self.answer, self.note,
+                self.index]
 
 
 @dataclass
@@ -32,27 +53,31 @@ class State:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") == VERSION:
-                state.cards = {g: (str(h), int(m), str(k)) for g, (h, m, k) in data["cards"].items()}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                state.cards = {g: Entry(str(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6]),
+                                        str(r[7]), int(r[8])) for g, r in data["cards"].items()}
+            elif data.get("version") == 2:
+                state.cards = {g: Entry(str(h), int(m), str(k)) for g, (h, m, k) in data["cards"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
             pass  # no state (first build) or unreadable: every card is new
         return state
 
-    def update(self, guid: str, content_hash: str, kind: str) -> tuple[int, str]:
+    def update(self, guid: str, content_hash: str, kind: str, note_key: str = "", key: str = "", question: str = "",
+               answer: str = "", note: str = "", index: int = 0) -> tuple[int, str]:
         """Remember this card; returns the modification time to write for it, and the note type it had
         in the last build ("" when new)."""
         prev = self.cards.get(guid)
         if prev is None:
             mod, before = self.now, ""
             self.changed += 1
-        elif prev[0] == content_hash:
-            mod, before = prev[1], prev[2]
+        elif prev.hash == content_hash:
+            mod, before = prev.mod, prev.kind
         else:
-            mod, before = max(self.now, prev[1] + 1), prev[2]
+            mod, before = max(self.now, prev.mod + 1), prev.kind
             self.changed += 1
-        self.seen[guid] = (content_hash, mod, kind)
+        self.seen[guid] = Entry(content_hash, mod, kind, note_key, key, question[:_TEXT], answer[:_TEXT], note, index)
         return mod, before
 
     def save(self) -> None:
         """Write the state of this build's cards (atomically; card order, which is the vault's path order)."""
-        data = {"version": VERSION, "cards": self.seen}
-        atomic_write(self.path, json.dumps(data, separators=(",", ":"), check_circular=False))  # ASCII: GUIDs, hashes
+        data = {"version": VERSION, "cards": {g: e.row() for g, e in self.seen.items()}}
+        atomic_write(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False))

@@ -1,0 +1,463 @@
+"""The per-note extractor: walks a note's tokens and makes its one-line, multi-line and cloze cards
+(opt-in table and heading cards: :mod:`.optin`), in the OSR plugin's syntax with its settings."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from markdown_it.token import Token
+
+from ..vault import Diagnostic, Note, Vault
+from .card import Card, Extraction, Kind, normalize
+from .cloze import _footnotes, to_cloze
+from .decks import Groups, cards_mode, deck_of, is_deck_tag, note_key, tag_deck, tags_of
+from .optin import heading_cards, table_cards, table_directive_before
+from .settings import DEFAULT, CardSettings, load_settings
+from .structure import Structure
+from .text import Part, _blank_side, _inline_only, _join, _lines, _split_separator, _strip, _text, line_text, plain, plain_parts
+
+_WALK = frozenset({"paragraph_open", "obsidian_comment_open", "obsidian_comment_close", "table_open",
+                   "footnote_block_open", "heading_open", "code_block"})
+SR_RE = re.compile(r"(\d{4}-\d{2}-\d{2}),(\d+),(\d+)")
+
+
+def schedule_of(comment: str) -> tuple[tuple[str, int, int] | None, ...]:
+    """``<!--SR:!2024-05-01,12,250!…-->`` → ((due, interval, ease), …), one per card of the note (None for a
+    card with another algorithm's data, e.g. OSR's FSRS entries, or a new one)."""
+    body = comment.strip()
+    body = body[len("<!--SR:"):].split("-->", 1)[0]
+    out: list[tuple[str, int, int] | None] = []
+    for item in body.split("!") if "!" in body else [body]:
+        if not item and not out and body.startswith("!"):
+            continue
+        m = SR_RE.fullmatch(item.strip())
+        out.append((m.group(1), int(m.group(2)), int(m.group(3))) if m else None)
+    return tuple(out) if any(out) else ()
+
+
+def _opens_card(lines: list[str], line: int, name: str, settings: CardSettings) -> bool:
+    """The tag opens a one-line card (``#flashcards/a Q::A``): it is that card's deck, not the note's."""
+    text = lines[line - 1].lstrip() if 0 < line <= len(lines) else ""
+    return text.startswith("#" + name) and any(s in text for s in settings.inline_seps)
+
+
+def _lead_tag(children: list[Token], settings: CardSettings) -> tuple[str | None, list[Token]]:
+    """A flashcard tag opening a card's question (``#flashcards/a Q::A``, or alone on the line above it): its
+    name, and the question without it (as OSR, it picks the card's deck and is not part of the question)."""
+    k = 0
+    while k < len(children) and children[k].type == "text" and not children[k].content.strip():
+        k += 1
+    if k >= len(children) or children[k].type != "tag" or not is_deck_tag(children[k].content, settings):
+        return None, children
+    rest = list(children[k + 1:])
+    if rest and rest[0].type in ("softbreak", "hardbreak"):
+        rest = rest[1:]
+    return children[k].content, _strip(rest, copy=False)
+
+
+class _NoteCards:
+    def __init__(self, vault: Vault, note: Note, mode: str, base_deck: str, settings: CardSettings = DEFAULT,
+                 groups: Groups | None = None) -> None:
+        self.vault, self.note, self.mode, self.base = vault, note, mode, base_deck
+        self.settings = settings
+        group = (tuple(note.tag_names), note.folder)  # notes with the same tags and folder share deck and tags
+        found = groups.get(group) if groups is not None else None
+        if found is None:
+            found = (deck_of(note, base_deck, settings), tags_of(note, settings))
+            if groups is not None:
+                groups[group] = found
+        self.deck, self.tags = found
+        self.note_key = note_key(note)
+        self.tokens = note.tokens
+        self.structure = Structure(note.tokens, note.text)
+        self.result = Extraction()
+        self._index: tuple[list[int], list[tuple[int, int, tuple[str, ...], str]]] | None = None
+        self._deck_lines: list[int] = []
+        self._deck_names: list[str] = []
+        if not settings.folders_to_decks:
+            lines = note.text.split("\n")
+            body = [(t.span.line, t.name) for t in note.tags if t.span is not None and is_deck_tag(t.name, settings)
+                    and not _opens_card(lines, t.span.line, t.name, settings)]
+            if len(body) > 1:  # one tag or none: every card is in the note's deck
+                body.sort()
+                self._deck_lines = [line for line, _ in body]
+                self._deck_names = [name for _, name in body]
+
+    @cached_property
+    def footnotes(self) -> dict[int, str]:
+        return _footnotes(self.tokens)
+
+    @cached_property
+    def sr_blocks(self) -> dict[int, str]:
+        """First line (1-based) → content of the ``<!--SR:…-->`` HTML blocks (a schedule on its own line)."""
+        if "<!--SR:" not in self.note.text:
+            return {}
+        return {t.map[0] + 1: t.content for t in self.tokens
+                if t.type == "html_block" and t.map and t.content.startswith("<!--SR:")}
+
+    # -- helpers
+    def diag(self, line: int, code: str, message: str, severity: str = "warning") -> None:
+        self.result.diagnostics.append(Diagnostic(str(self.note.path), line, 1, severity, code, message))  # type: ignore[arg-type]
+
+    def _section_index(self) -> tuple[list[int], list[tuple[int, int, tuple[str, ...], str]]]:
+        """Per heading, once: its line, and (line, end line, breadcrumb, anchor)."""
+        if self._index is None:
+            title = self.note.title
+            sections = []
+            for h in self.note.headings:
+                chain = [*h.parents, h.text]
+                if chain[0].strip() == title.strip():
+                    chain = chain[1:]
+                sections.append((h.line, h.end_line, (title, *chain), h.anchor))
+            self._index = [s[0] for s in sections], sections
+        return self._index
+
+    def context(self, line: int) -> tuple[tuple[str, ...], str]:
+        """Breadcrumb (note title › headings) and anchor of the innermost heading around ``line``;
+        cards of one section share the same tuple."""
+        starts, sections = self._section_index()
+        k = bisect_right(starts, line)
+        while k:
+            k -= 1
+            _, end, crumb, anchor = sections[k]
+            if end >= line:
+                return crumb, anchor
+        return (self.note.title,), ""
+
+    def deck_at(self, line: int, tag: str | None = None) -> str:
+        """The deck of a card at ``line``: the flashcard tag on or right above it, else the last one in the
+        note before it (OSR), else the note's deck."""
+        if self.settings.folders_to_decks:
+            return self.deck
+        if tag is not None:
+            return tag_deck(tag, self.note, self.base)
+        if self._deck_lines:
+            k = bisect_right(self._deck_lines, line)
+            if k:
+                return tag_deck(self._deck_names[k - 1], self.note, self.base)
+        return self.deck
+
+    def add(self, line: int, end_line: int, kind: Kind, front: list[Part], back: list[Part], origin: str,
+            key: str | None = None, front_text: str | None = None, back_text: str | None = None) -> Card | None:
+        cloze = kind == "cloze"
+        tag = None
+        if front and front[0][0] == "inline" and front[0][1] and front[0][1][0].type in ("tag", "text"):
+            tag, children = _lead_tag(front[0][1], self.settings)
+            if tag is not None:
+                front = [("inline", children), *front[1:]]
+        if front_text is None:
+            front_text = plain(front[0][1], cloze) if _inline_only(front) else plain_parts(front, cloze)
+        if not cloze and (not front_text.strip() or (
+                _blank_side(back) if back_text is None else not back_text.strip())):
+            side = "question" if not front_text.strip() else "answer"
+            self.diag(line, "empty-card", f"card has an empty {side}; not written")
+            return None
+        if key is None or tag is not None:
+            key = normalize(front_text)
+        return self._card(line, end_line, kind, front, back, origin, key, front_text, back_text, tag)
+
+    def _card(self, line: int, end_line: int, kind: Kind, front: list[Part], back: list[Part], origin: str,
+              key: str, front_text: str, back_text: str | None = None, tag: str | None = None) -> Card:
+        ctx, anchor = self.context(line)
+        deck = self.deck_at(line, tag) if (tag is not None or self._deck_lines) else self.deck
+        card = Card(self.note, line, end_line, kind, front, back, key, deck, self.tags, ctx, anchor,
+                    origin, front_text, back_text, self.note_key)  # type: ignore[arg-type]
+        schedule = self._schedule(back if kind != "cloze" else front, end_line)
+        if schedule:
+            card.schedule = schedule
+        self.result.cards.append(card)
+        return card
+
+    def _schedule(self, parts: list[Part], end_line: int) -> tuple[tuple[str, int, int], ...]:
+        """OSR's schedule of a card: a ``<!--SR:…-->`` at the end of its text or on the line below it."""
+        if "<!--SR:" not in self.note.text:
+            return ()
+        for kind, value in reversed(parts):
+            for t in reversed(value) if kind != "html" else ():
+                if t.type in ("html_inline", "html_block") and t.content.lstrip().startswith("<!--SR:"):
+                    return schedule_of(t.content)
+        below = self.sr_blocks.get(end_line + 1)
+        return schedule_of(below) if below else ()
+
+    def question_card(self, line: int, children: list[Token]) -> Card | None:
+        """The usual one-line ``Q::A`` in one step: the separator in the first token, which is text without Anki
+        cloze braces, and both sides non-empty; None otherwise (:func:`_split_separator` and :meth:`add` decide)."""
+        c = children[0].content
+        if children[0].type != "text" or "{{" in c or "}}" in c:
+            return None
+        s = self.settings
+        source = c if len(children) == 1 else None
+        for sep in s.inline_seps:
+            p = c.find(sep)
+            if p >= 0:
+                break
+            if source is None and any(sep in t.content for t in children if t.type == "text"):
+                return None  # a longer separator further on: the general split decides
+        else:
+            return None
+        rev = s.reversed_sep(sep)
+        question, answer = c[:p].strip(), c[p + len(sep):].lstrip()
+        if not question or not answer.strip():
+            return None
+        back = _strip([_text(answer), *children[1:]], copy=False)
+        return self._card(line, line, "reversed" if rev else "basic", [("inline", [_text(question)])],
+                          [("inline", back)], "inline", normalize(question), question)
+
+    # -- the walk
+    def run(self) -> Extraction:
+        tokens = self.tokens
+        comment = 0
+        consumed_to = -1  # blocks up to here were used as a multi-line answer
+        last_cards: dict[int, Card] = {}  # paragraph end line → last card made from it
+        walk = _WALK
+        may_hold_card = self.settings.may_hold_card
+        for i in [k for k, t in enumerate(tokens) if t.type in walk]:
+            t = tokens[i]
+            tt = t.type
+            if tt == "paragraph_open":
+                if comment:
+                    continue
+                made: list[Card] = []
+                if i > consumed_to and may_hold_card(tokens[i + 1].content):  # cheap pre-check
+                    made, upto = self.paragraph(i)
+                    consumed_to = max(consumed_to, upto)
+                ref = t.meta.get("block_id")
+                if ref is not None:
+                    target = made[-1] if (made and not ref.standalone) else (
+                        last_cards.get(ref.end_line) if ref.standalone else None)
+                    if target is not None:
+                        target.key = ref.id
+                if made:
+                    last_cards[made[-1].end_line] = made[-1]
+            elif tt == "heading_open":
+                if not comment and i > consumed_to and t.markup in ("=", "-") and may_hold_card(tokens[i + 1].content):
+                    self.setext(i)
+            elif tt == "code_block":
+                if not comment and i > consumed_to and may_hold_card(t.content):
+                    self.indented(t)
+            elif tt == "obsidian_comment_open":
+                comment += 1
+            elif tt == "obsidian_comment_close":
+                comment -= 1
+            elif tt == "table_open":
+                if not comment and i > consumed_to and table_directive_before(tokens, i):
+                    table_cards(self, i, self.structure.close_of(i))
+            else:  # footnote_block_open: the rest are footnote bodies
+                break
+        if self.mode == "headings":
+            heading_cards(self)
+        self.check_duplicates()
+        return self.result
+
+    def setext(self, i: int) -> None:
+        """A paragraph underlined by ``---`` / ``===`` is a heading in Markdown; OSR still reads its lines as a
+        card (the end marker ``---`` even ends it on purpose). Its cards are made, with a warning unless the
+        underline is the configured end marker."""
+        made, _ = self.paragraph(i)
+        inline = self.tokens[i + 1]
+        under = inline.map[1] if inline.map else 0  # the underline's line (1-based)
+        if made and set(self.settings.end_marker) != {self.tokens[i].markup}:
+            self.diag(made[-1].line, "setext-card",
+                      f"the line '{self.tokens[i].markup * 3}' below this card (line {under}) makes its text a heading "
+                      f"in Obsidian and on the site; put a blank line before it")
+
+    def indented(self, t: Token) -> None:
+        """An indented code block holding ``Q::A`` or a ``?`` line: code in Markdown (and on the site), so not a
+        card here; OSR reads such lines as cards, so say it."""
+        s = self.settings
+        lines = t.content.split("\n")
+        hit = next((k for k, ln in enumerate(lines) if any(sep in ln for sep in s.inline_seps)
+                    or s.question_mark(ln)), None)
+        if hit is not None and t.map:
+            self.diag(t.map[0] + 1 + hit, "indented-card",
+                      "this card line is indented 4 spaces or more, which makes it a code block in Markdown: "
+                      "not a card (remove the indentation to make it one)")
+
+    def paragraph(self, i: int) -> tuple[list[Card], int]:
+        """Cards of the paragraph (or setext heading) opened at token ``i``; returns them and the last token
+        index used."""
+        tokens = self.tokens
+        s = self.settings
+        inline = tokens[i + 1]
+        children = inline.children or []
+        first_line = inline.map[0] + 1 if inline.map else 1
+        skip_first = i > 0 and tokens[i - 1].type == "blockquote_open" and tokens[i - 1].meta.get("callout")
+        made: list[Card] = []
+        upto = i + 2
+        source = inline.content
+        has_sep = any(sep in source for sep in s.inline_seps)
+        if "\n" not in source and not skip_first and not s.question_mark(source):  # one line: the common case
+            card = self.question_card(first_line, children) if has_sep else None
+            if card is not None:
+                return [card], upto
+            split = _split_separator(children, s.inline_seps, s.sep_rev) if has_sep else None
+            if split is not None:
+                front_t, back_t, rev = split
+                card = self.add(first_line, first_line, "reversed" if rev else "basic",
+                                [("inline", front_t)], [("inline", back_t)], "inline")
+                if card:
+                    made.append(card)
+            elif s.may_hold_cloze(source):
+                self.cloze(first_line, first_line, children, made)
+            return made, upto
+        lines = _lines(children)
+        start = 1 if skip_first else 0
+        multi = (s.ml and s.ml in source) or (s.ml_rev and s.ml_rev in source)
+        for k in range(start, len(lines) if multi else 0):
+            text = line_text(lines[k])
+            mark = s.question_mark(text) if text is not None else None
+            if mark is None:
+                continue
+            return self.multiline(i, lines, start, k, mark, first_line)
+        run: list[tuple[int, list[Token]]] = []
+        clozes = s.may_hold_cloze(source)
+
+        def flush() -> None:
+            if run and clozes:
+                self.cloze(run[0][0], run[-1][0], _join([ln for _, ln in run]), made)
+            run.clear()
+
+        for k in range(start, len(lines)):
+            split = _split_separator(lines[k], s.inline_seps, s.sep_rev) if has_sep else None
+            if split is None:
+                run.append((first_line + k, lines[k]))
+                continue
+            flush()
+            front_t, back_t, rev = split
+            card = self.add(first_line + k, first_line + k, "reversed" if rev else "basic",
+                            [("inline", front_t)], [("inline", back_t)], "inline")
+            if card:
+                made.append(card)
+        flush()
+        return made, upto
+
+    def multiline(self, i: int, lines: list[list[Token]], start: int, k: int, mark: str,
+                  first_line: int) -> tuple[list[Card], int]:
+        """The multi-line card of the paragraph at ``i`` whose separator is its line ``k``."""
+        st = self.structure
+        upto = i + 2
+        q_lines = lines[start:k]
+        a_lines = lines[k + 1:]
+        end_marker = self.settings.end_marker
+        if end_marker:
+            cut = next((j for j, ln in enumerate(a_lines) if line_text(ln) is not None
+                        and line_text(ln).strip() == end_marker), None)  # type: ignore[union-attr]
+            if cut is not None:
+                a_lines = a_lines[:cut]
+        front: list[Part] = [("inline", _join(q_lines))] if q_lines else []
+        q_line = first_line + start
+        in_list = st.list_question(i, q_lines) if q_lines and start == 0 else None
+        if in_list is not None:  # ``- a`` / ``- b`` / ``?``: the "?" ended the list's last item (lazily)
+            front, q_line = in_list
+        elif not q_lines:
+            above = st.preceding(i)
+            if above:
+                front = [("blocks", st.block_tokens(above))]
+                q_line = above[0].first + 1
+        back: list[Part] = [("inline", _join(a_lines))] if a_lines and any(a_lines) else []
+        below = st.following(i, end_marker if not back else "")
+        end_line = first_line + len(lines) - 1
+        if below:
+            back.append(("blocks", st.block_tokens(below)))
+            upto = below[-1].end
+            end_line = below[-1].last
+        card = self.add(q_line, end_line, mark, front, back, "multiline")  # type: ignore[arg-type]
+        return ([card] if card else []), upto
+
+    def cloze(self, line: int, end_line: int, children: list[Token], made: list[Card]) -> None:
+        footnotes = self.footnotes if any(t.type == "footnote_ref" for t in children) else {}
+        converted, problem = to_cloze(children, footnotes, self.settings)
+        if problem:
+            self.diag(line, "bad-cloze", problem + "; card not written")
+            return
+        if not any(t.type == "cloze_open" for t in converted):
+            return
+        for k, t in enumerate(converted):
+            if t.type == "cloze_open" and k + 1 < len(converted) and converted[k + 1].type == "cloze_close":
+                self.diag(line, "bad-cloze", "empty cloze deletion; card not written")
+                return
+        front = _strip(converted)
+        tag, front = _lead_tag(front, self.settings)
+        text = plain(front)
+        if not text.strip():
+            self.diag(line, "empty-card", "cloze card has no text")
+            return
+        card = self._card(line, end_line, "cloze", [("inline", front)], [], "cloze", normalize(text),
+                          plain(front, True), None, tag)
+        made.append(card)
+
+    def check_duplicates(self) -> None:
+        seen: dict[str, Card] = {}
+        kept: list[Card] = []
+        for card in self.result.cards:
+            first = seen.get(card.key)
+            if first is not None and card.kind == "cloze" and first.kind == "cloze":
+                marked = normalize(card.front_text)  # same text, other numbers or hints: keyed with its markers
+                if marked not in seen and marked != normalize(first.front_text):
+                    card.key = marked
+                    first = None
+            if first is not None:
+                self.diag(card.line, "duplicate-card",
+                          f"card key '{card.key}' is already used by the card at line {first.line} "
+                          f"(same GUID); give one a ^block-id. Not written")
+                continue
+            seen[card.key] = card
+            kept.append(card)
+        self.result.cards = kept
+
+
+def untagged(note: Note, settings: CardSettings) -> Diagnostic | None:
+    """A note that makes no cards but has a line that would be one: said once, at its first such line."""
+    text = note.text
+    if not any(sep in text for sep in settings.inline_seps) and not (settings.ml and settings.ml in text):
+        return None
+    probe = _NoteCards.__new__(_NoteCards)  # the split rules only: no deck, no context
+    probe.settings, probe.tokens = settings, note.tokens
+    for k, t in enumerate(note.tokens):
+        if t.type != "inline" or k == 0 or note.tokens[k - 1].type != "paragraph_open":
+            continue
+        lines = _lines(t.children or [])
+        for n, line in enumerate(lines):
+            text_ = line_text(line)
+            if _split_separator(line, settings.inline_seps, settings.sep_rev) is not None or (
+                    text_ is not None and settings.question_mark(text_) and 0 < n):
+                tags = " or ".join("#" + tg for tg in settings.tags)
+                return Diagnostic(str(note.path), (t.map[0] if t.map else 0) + 1 + n, 1, "info", "untagged-card",
+                                  f"this line looks like a card, but the note is not tagged {tags} (nor "
+                                  f"'cards: true'): no card")
+    return None
+
+
+def extract_note(vault: Vault, note: Note, base_deck: str, options: dict[str, Any] | None = None,
+                 groups: Groups | None = None, settings: CardSettings | None = None) -> Extraction:
+    """Cards of one note (empty when the note is not card-enabled); ``groups`` carries deck and tags
+    per (tags, folder) from note to note within one extraction."""
+    options = options or {}
+    if settings is None:
+        settings, _ = load_settings(getattr(vault, "root", None), options)
+    mode = cards_mode(note, options, settings)
+    if mode is None:
+        fm = note.frontmatter.get("cards")
+        explicit_off = fm is False or (isinstance(fm, str) and fm.lower() in ("false", "no", "off"))
+        d = None if explicit_off else untagged(note, settings)
+        return Extraction(diagnostics=[d] if d else [])
+    return _NoteCards(vault, note, mode, base_deck, settings, groups).run()
+
+
+def extract(vault: Vault, base_deck: str, options: dict[str, Any] | None = None) -> Extraction:
+    """Cards of every card-enabled note of the vault, in path order, with the card diagnostics (those of the
+    OSR settings file first)."""
+    options = options or {}
+    root = getattr(vault, "root", None)
+    settings, problems = load_settings(Path(root) if root is not None else None, options)
+    total = Extraction(diagnostics=list(problems))
+    groups: Groups = {}
+    for rel in sorted(vault.notes):
+        r = extract_note(vault, vault.notes[rel], base_deck, options, groups, settings)
+        total.cards.extend(r.cards)
+        total.diagnostics.extend(r.diagnostics)
+    return total
