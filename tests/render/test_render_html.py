@@ -291,3 +291,14 @@ def test_tab_indented_embed_in_a_numbered_item(tmp_path):
 def test_a_declaration_like_embed_in_an_html_block_is_text(tmp_path):
     out = render(tmp_path, {"a.md": "<div>\n<![[emb]]<summary>s</summary>\n<![CDATA[ok]]>\n</div>\n", "emb.md": "e\n"})
     assert "&lt;![[emb]]<summary>s</summary>\n<![CDATA[ok]]>" in out
+
+
+def test_mkdocs_admonitions_render_as_callouts(tmp_path):
+    v = vault_of(tmp_path, {"a.md": '!!! warning "小心"\n    内容 [[b]]\n\n    - 项\n\n??? faq\n    折叠\n\n???+ tip "开"\n    x\n\n后文\n',
+                            "b.md": "b\n"})
+    out = render_page(v.notes["a.md"], SiteIndex.build(v), backlinks=False).html
+    assert out.startswith('<div class="admonition warning">\n<p class="admonition-title">小心</p>\n'
+                          '<p>内容 <a href="../b/" data-preview>b</a></p>\n<ul>\n<li>项</li>\n</ul>\n</div>\n')
+    assert '<details class="question faq">\n<summary>Faq</summary>\n<p>折叠</p>\n</details>' in out
+    assert '<details class="tip" open="open">\n<summary>开</summary>' in out and out.endswith("<p>后文</p>\n")
+    assert [(c.type, c.fold) for c in v.notes["a.md"].callouts] == [("warning", ""), ("faq", "-"), ("tip", "+")]
