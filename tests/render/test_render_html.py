@@ -302,3 +302,15 @@ def test_mkdocs_admonitions_render_as_callouts(tmp_path):
     assert '<details class="question faq">\n<summary>Faq</summary>\n<p>折叠</p>\n</details>' in out
     assert '<details class="tip" open="open">\n<summary>开</summary>' in out and out.endswith("<p>后文</p>\n")
     assert [(c.type, c.fold) for c in v.notes["a.md"].callouts] == [("warning", ""), ("faq", "-"), ("tip", "+")]
+
+
+def test_runnable_blocks_show_the_last_runs_verdict_and_outputs_their_output(tmp_path):
+    v = vault_of(tmp_path, {"a.md": "# A\n\n```python\nprint(1)\n```\n```output\n1\n```\n\n```python\nx\n```\n\n```js\n1\n```\n"})
+    verdicts = {"print(1)\n": ("passed", ""), "x\n": ("failed", "a.md:10: NameError: name 'x' <is> not defined")}
+    site = SiteIndex.build(v, block_status=lambda note, block: verdicts.get(block.code) if block.lang == "python" else None)
+    out = render_page(v.notes["a.md"], site, backlinks=False).html
+    assert out.index("</h1>") < out.index('<p class="notedeck-tested" data-search-exclude>本页 2 个代码块，1 个已验证')
+    assert '<p class="notedeck-status notedeck-status-passed" data-notedeck-status="passed" data-search-exclude>✓ 已验证</p>' in out
+    assert "✗ 失败: a.md:10: NameError: name &#x27;x&#x27; &lt;is&gt; not defined</p>" in out
+    assert '<div class="notedeck-output"><p class="notedeck-output-title">输出 · Output</p>' in out
+    assert out.count("data-notedeck-status") == 2  # not the output, not the js block

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from notedeck.config import load_config
+from notedeck.site import plugin as plugin_mod
 from notedeck.site.emit import emit
 from notedeck.site.linkcheck import check_site
 from notedeck.vault import Diagnostics, Vault
@@ -88,3 +89,16 @@ def test_unreadable_notes_and_outside_symlinks_stay_off_the_site(tmp_path):
     assert (site / "a" / "index.html").is_file()
     assert not (site / "latin1").exists() and not (site / "link").exists() and not (site / "pic.png").exists()
     assert check_site(site) == []
+
+
+def test_the_light_search_html_gives_the_same_search_index(tmp_path, monkeypatch):
+    """Material's search reads a note's search HTML (no Pygments spans, no formulas): the index is the same as
+    when it reads the page."""
+    import json
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "site-vault"
+    light, _ = build(fixture, tmp_path / "light")
+    monkeypatch.setattr(plugin_mod, "light_search", lambda plugin: None)
+    full, _ = build(fixture, tmp_path / "full")
+    read = lambda site: json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))  # noqa: E731
+    assert read(light) == read(full) and len(read(light)["docs"]) > 10

@@ -43,6 +43,7 @@ class RenderedPage:
     toc: list[TocEntry]
     title: str  # the first H1's text ("" when none)
     problems: list[tuple[str, int, str]] = field(default_factory=list)  # (note rel, line, message): math it could not show
+    search_html: str = ""  # the same content as the search index should read it: fewer tags, no excluded parts
 
 
 class Target:
