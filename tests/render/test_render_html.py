@@ -139,7 +139,7 @@ def test_raw_html_paths_point_at_final_urls_and_hide_private_notes(tmp_path):
 def test_note_embed_is_rendered_and_keeps_host_anchors(tmp_path):
     files = {"a.md": "# 主页\n\n![[目标]]\n\n## 中文 标题\n", "目标.md": TARGET + "\n[[#中文 标题]] ==亮== %%藏%%\n"}
     out = render(tmp_path, files)
-    embed = out.split('<div class="admonition embed">', 1)[1]
+    embed = out.split('<div class="admonition embed" data-search-exclude>', 1)[1]
     assert embed.startswith(f'\n<p class="admonition-title"><a href="{T}" data-preview>目标</a></p>')
     assert "<p><strong>中文 标题</strong></p>" in embed and "<h" not in embed.split("</div>")[0]
     assert out.count('id="中文-标题"') == 1 and out.count("<p></p>") == 0
@@ -149,7 +149,7 @@ def test_note_embed_is_rendered_and_keeps_host_anchors(tmp_path):
 
 def test_heading_and_block_embeds(tmp_path):
     out = render(tmp_path, {"a.md": "![[目标#中文 标题]]\n\n![[目标#^blk]]\n", "目标.md": TARGET})
-    heading, block = out.split('<div class="admonition embed">')[1:]
+    heading, block = out.split('<div class="admonition embed" data-search-exclude>')[1:]
     assert f'<a href="{T}#中文-标题" data-preview>中文 标题</a>' in heading
     assert "<p>正文</p>" in heading and "<strong>子 标题</strong>" in heading and "intro" not in heading
     assert "#^blk" in block and "<p>intro</p>" in block and "正文" not in block
@@ -168,8 +168,8 @@ def test_embed_cycles_are_not_expanded(tmp_path):
 def test_embed_inside_a_callout_and_a_list(tmp_path):
     out = render(tmp_path, {"a.md": "> [!note] 看\n> ![[b]]\n\n- 项\n\t![[b]]\n", "b.md": "被嵌入\n"})
     assert re.search(r'<div class="admonition note">\n<p class="admonition-title">看</p>\n'
-                     r'<div class="admonition embed">.*?被嵌入.*?</div>\n</div>', out, re.S)
-    assert re.search(r"<li>项<br>\n<div class=\"admonition embed\">.*?被嵌入", out, re.S)
+                     r'<div class="admonition embed" data-search-exclude>.*?被嵌入.*?</div>\n</div>', out, re.S)
+    assert re.search(r"<li>项<br>\n<div class=\"admonition embed\" data-search-exclude>.*?被嵌入", out, re.S)
 
 
 def test_pdf_embed_height_youtube_and_drawings(tmp_path):

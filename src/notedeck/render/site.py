@@ -93,6 +93,12 @@ class SiteTarget(Target):
         self.pieces.append((page_html, search_html))
         return f"\x00{len(self.pieces) - 1}\x00"
 
+    def fill(self, text: str, which: int) -> str:
+        """``text`` with its placeholders replaced by the page's (0) or the search index's (1) markup."""
+        if not self.pieces:
+            return text
+        return _PIECE.sub(lambda m: self.fill(self.pieces[int(m.group(1))][which], which), text)
+
     def note_url(self, note: Note, anchor: str) -> str:
         if note.private:
             return ""
@@ -103,6 +109,11 @@ class SiteTarget(Target):
 
     def file_url(self, rel: str, link: Link | None) -> str:
         return relative_url(rel, self.page)
+
+    def transclusion(self, title_html: str, inner_html: str) -> str:
+        """Left out of the search index: the embedded note is found on its own page (no duplicate hits)."""
+        block = super().transclusion(title_html, inner_html).replace(' embed">', ' embed" data-search-exclude>', 1)
+        return self.piece(block, "")
 
     def tag_url(self, name: str) -> str:
         tags = self.site.tags_page
@@ -127,8 +138,10 @@ class SiteTarget(Target):
         linenums = options.get("linenums", "")
         start = int(linenums.split()[0]) if linenums.split() and linenums.split()[0].isdigit() else -1
         self.count += 1
-        code = _HIGHLIGHT.highlight(content, lang, hl_lines=hl_lines, linestart=start, title=options.get("title"),
-                                    code_block_count=self.count)
+        code = _highlight(content, lang, tuple(hl_lines or ()), start, options.get("title") or "")
+        if self.count:  # line anchors are numbered per block of the page
+            code = code.replace('"__codelineno-0-', f'"__codelineno-{self.count}-').replace(
+                '"#__codelineno-0-', f'"#__codelineno-{self.count}-')
         title = html.escape(options["title"], quote=False) if options.get("title") else ""
         if lang == "output":  # the expected output of the block above, shown as its output
             head = '<div class="notedeck-output"><p class="notedeck-output-title">输出 · Output</p>\n'
@@ -151,6 +164,13 @@ class SiteTarget(Target):
                 f'data-search-exclude>{label}{detail}</p>\n')
 
 
+@lru_cache(maxsize=4096)
+def _highlight(content: str, lang: str, hl_lines: tuple[int, ...], start: int, title: str) -> str:
+    """Pygments in Material's markup, as the page's first block (a transcluded block is highlighted once)."""
+    return _HIGHLIGHT.highlight(content, lang, hl_lines=list(hl_lines) or None, linestart=start, title=title or None,
+                                code_block_count=0)
+
+
 @lru_cache(maxsize=8192)
 def _searchless(math_html: str) -> str:
     return math_html.replace(' class="notedeck-math', ' data-search-exclude class="notedeck-math', 1)
@@ -170,9 +190,7 @@ def render_page(note: Note, site: SiteIndex, *, backlinks: bool = True) -> Rende
                 f"{passed} 个已验证 · {passed} of {len(target.statuses)} code blocks verified</p>\n")
         at = body.index("</h1>\n") + 6 if body.startswith("<h1") else 0  # under the page's title
         body = body[:at] + line + body[at:]
-    pieces = target.pieces
-    page = _PIECE.sub(lambda m: pieces[int(m.group(1))][0], body) if pieces else body
-    search = _PIECE.sub(lambda m: pieces[int(m.group(1))][1], body) if pieces else body
+    page, search = target.fill(body, 0), target.fill(body, 1)
     if backlinks:
         section = backlinks_section(note, site)
         page, search = page + section, search + section  # (excluded from the index, but it opens a section)

@@ -79,6 +79,10 @@ class Target:
     def audio(self, url: str) -> str:
         return f'<audio class="notedeck-audio" controls src="{html.escape(url)}"></audio>'
 
+    def transclusion(self, title_html: str, inner_html: str) -> str:
+        """An embedded note (or section, or block): its content under a title linking to its source."""
+        return f'<div class="admonition embed">\n<p class="admonition-title">{title_html}</p>\n{inner_html}</div>\n'
+
     def missing_media(self, text_html: str, link: Link, message: str) -> str:
         """What an embed of a file that cannot be shown becomes: its name or alt text, visibly broken."""
         return self.broken(text_html, message).replace('class="notedeck-broken"', 'class="notedeck-broken embed"', 1)
