@@ -234,3 +234,14 @@ def test_callout_title_over_a_rule_and_types_with_spaces() -> None:
     note, diagnostics = parse_note(Path("n.md"), "n.md", ">[!note]+ 标题\n>---\n>正文\n\n> [!My Type]- 折叠\n> 文字\n")
     assert diagnostics == [] and note.headings == []  # "[!note]+ 标题" over "---" is no setext heading
     assert [(c.type, c.fold, c.title) for c in note.callouts] == [("note", "+", "标题"), ("my-type", "-", "折叠")]
+
+
+def test_dollar_math_as_obsidian_reads_it(tmp_path):
+    """A ``$`` followed or preceded by a space does not open or close inline math: prices stay text."""
+    from notedeck.vault.syntax import parser
+
+    def inline(text):
+        return [(c.type, c.content) for c in parser().parse(text)[1].children]
+
+    assert inline("$5 and $10 are prices") == [("text", "$5 and $10 are prices")]
+    assert inline("$x^2$ but $ y $") == [("math_inline", "x^2"), ("text", " but $ y $")]

@@ -485,7 +485,7 @@ def parser(blocks_only: bool = False) -> MarkdownIt:
     the inline phase (inline tokens keep their source but get no children), for readers that need blocks only."""
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(front_matter_plugin).use(footnote_plugin)
-    md.use(dollarmath_plugin, allow_space=True, allow_digits=True, double_inline=True)
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=True, double_inline=True)  # as Obsidian: `$5 and $10` is text
     md.use(obsidian_plugin)
     if blocks_only:
         md.core.ruler.disable(["inline", "obsidian_tasks", "obsidian_unclosed_comment"])  # they need inline tokens
