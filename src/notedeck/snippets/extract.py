@@ -145,8 +145,10 @@ def syntax_diagnostics(vault: Vault, diagnostics: Diagnostics) -> None:
 
 def emit(vault: Vault, config, out: Path, diagnostics: Diagnostics) -> None:  # noqa: ANN001
     """``notedeck build`` step: extract snippets (see :func:`snippets_dir` for where)."""
+    from notedeck.discover import hidden_inside
+
     dest = snippets_dir(config, Path(out))
-    if _inside(dest, vault.root):
+    if _inside(dest, vault.root) and not hidden_inside(dest, vault.root):
         diagnostics.add(vault.root, 0, 0, "error", "output-in-vault",
                         f"snippets folder {dest} lies inside the vault; not written")
         return
