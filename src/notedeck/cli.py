@@ -50,6 +50,7 @@ def check(vault: str | None, strict: bool) -> None:
     diags = v.diagnostics
     _step("cards", v, diags, lambda: diags.extend(extract_cards(v, base_deck(config), config.options).diagnostics))
     _step("code", v, diags, lambda: syntax_diagnostics(v, diags))
+    _step("requires", v, diags, lambda: requires_diagnostics(v, diags))
     sys.exit(_report(diags, strict))
 
 
@@ -95,6 +96,7 @@ from .anki.command import cards, sync  # noqa: E402  (subcommands live with thei
 from .anki.emit import base_deck  # noqa: E402
 from .site.command import serve  # noqa: E402
 from .snippets.extract import extract, syntax_diagnostics  # noqa: E402
+from .snippets.requires import requires_diagnostics  # noqa: E402
 
 main.add_command(cards)
 main.add_command(sync)
