@@ -30,7 +30,9 @@ class NoVault(click.ClickException):
 
 def _command() -> str:
     ctx = click.get_current_context(silent=True)
-    return ctx.command_path if ctx is not None else "notedeck build"
+    if ctx is None or ctx.parent is None:
+        return "notedeck build"
+    return f"notedeck {ctx.info_name}"
 
 
 def is_vault(folder: Path) -> bool:
@@ -53,8 +55,8 @@ def find_vault(cwd: Path, docs: Path | None) -> Path:
         return cwd / "notes"
     if is_vault(cwd):
         return cwd
-    looked = "docs_dir of ./mkdocs.yml, " if docs is not None else ""
-    raise NoVault(f"no vault found: looked for {looked}./notes, and .obsidian/ or Markdown files in {cwd}; "
+    looked = "the docs_dir of ./mkdocs.yml (missing)" if docs is not None else "./mkdocs.yml"
+    raise NoVault(f"no vault found: looked for {looked}, ./notes, and .obsidian/ or Markdown files in {cwd}; "
                   f"run `{_command()} PATH/TO/VAULT` (or run it inside your vault)")
 
 
