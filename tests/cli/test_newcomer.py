@@ -224,3 +224,13 @@ def test_exit_codes_are_shared(tmp_path: Path) -> None:
     for cmd in (["cards"], ["extract", "--out", str(tmp_path / "s")], ["figures"]):
         assert run(main, [*cmd, str(clean)]).exit_code == 0, cmd
         assert run(main, [*cmd, str(clean), "--no-such-option"]).exit_code == 2
+
+
+def test_cards_link_to_the_home_note_on_the_site_root(tmp_path: Path) -> None:
+    from notedeck.anki.emit import render_context
+    from notedeck.config import Config
+
+    (tmp_path / "Home.md").write_text("# Home\n", encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    ctx = render_context(v, Config(tmp_path, mkdocs={"site_url": "https://me.example/notes"}))
+    assert ctx.note_url(v.notes["Home.md"]) == "https://me.example/notes/"
