@@ -139,7 +139,7 @@ def test_raw_html_paths_point_at_final_urls_and_hide_private_notes(tmp_path):
 def test_note_embed_is_rendered_and_keeps_host_anchors(tmp_path):
     files = {"a.md": "# 主页\n\n![[目标]]\n\n## 中文 标题\n", "目标.md": TARGET + "\n[[#中文 标题]] ==亮== %%藏%%\n"}
     out = render(tmp_path, files)
-    embed = out.split('<div class="admonition embed">', 1)[1]
+    embed = out.split('<div class="admonition embed" data-search-exclude>', 1)[1]
     assert embed.startswith(f'\n<p class="admonition-title"><a href="{T}" data-preview>目标</a></p>')
     assert "<p><strong>中文 标题</strong></p>" in embed and "<h" not in embed.split("</div>")[0]
     assert out.count('id="中文-标题"') == 1 and out.count("<p></p>") == 0
@@ -149,7 +149,7 @@ def test_note_embed_is_rendered_and_keeps_host_anchors(tmp_path):
 
 def test_heading_and_block_embeds(tmp_path):
     out = render(tmp_path, {"a.md": "![[目标#中文 标题]]\n\n![[目标#^blk]]\n", "目标.md": TARGET})
-    heading, block = out.split('<div class="admonition embed">')[1:]
+    heading, block = out.split('<div class="admonition embed" data-search-exclude>')[1:]
     assert f'<a href="{T}#中文-标题" data-preview>中文 标题</a>' in heading
     assert "<p>正文</p>" in heading and "<strong>子 标题</strong>" in heading and "intro" not in heading
     assert "#^blk" in block and "<p>intro</p>" in block and "正文" not in block
@@ -168,8 +168,8 @@ def test_embed_cycles_are_not_expanded(tmp_path):
 def test_embed_inside_a_callout_and_a_list(tmp_path):
     out = render(tmp_path, {"a.md": "> [!note] 看\n> ![[b]]\n\n- 项\n\t![[b]]\n", "b.md": "被嵌入\n"})
     assert re.search(r'<div class="admonition note">\n<p class="admonition-title">看</p>\n'
-                     r'<div class="admonition embed">.*?被嵌入.*?</div>\n</div>', out, re.S)
-    assert re.search(r"<li>项<br>\n<div class=\"admonition embed\">.*?被嵌入", out, re.S)
+                     r'<div class="admonition embed" data-search-exclude>.*?被嵌入.*?</div>\n</div>', out, re.S)
+    assert re.search(r"<li>项<br>\n<div class=\"admonition embed\" data-search-exclude>.*?被嵌入", out, re.S)
 
 
 def test_pdf_embed_height_youtube_and_drawings(tmp_path):
@@ -291,3 +291,26 @@ def test_tab_indented_embed_in_a_numbered_item(tmp_path):
 def test_a_declaration_like_embed_in_an_html_block_is_text(tmp_path):
     out = render(tmp_path, {"a.md": "<div>\n<![[emb]]<summary>s</summary>\n<![CDATA[ok]]>\n</div>\n", "emb.md": "e\n"})
     assert "&lt;![[emb]]<summary>s</summary>\n<![CDATA[ok]]>" in out
+
+
+def test_mkdocs_admonitions_render_as_callouts(tmp_path):
+    v = vault_of(tmp_path, {"a.md": '!!! warning "小心"\n    内容 [[b]]\n\n    - 项\n\n??? faq\n    折叠\n\n???+ tip "开"\n    x\n\n后文\n',
+                            "b.md": "b\n"})
+    out = render_page(v.notes["a.md"], SiteIndex.build(v), backlinks=False).html
+    assert out.startswith('<div class="admonition warning">\n<p class="admonition-title">小心</p>\n'
+                          '<p>内容 <a href="../b/" data-preview>b</a></p>\n<ul>\n<li>项</li>\n</ul>\n</div>\n')
+    assert '<details class="question faq">\n<summary>Faq</summary>\n<p>折叠</p>\n</details>' in out
+    assert '<details class="tip" open="open">\n<summary>开</summary>' in out and out.endswith("<p>后文</p>\n")
+    assert [(c.type, c.fold) for c in v.notes["a.md"].callouts] == [("warning", ""), ("faq", "-"), ("tip", "+")]
+
+
+def test_runnable_blocks_show_the_last_runs_verdict_and_outputs_their_output(tmp_path):
+    v = vault_of(tmp_path, {"a.md": "# A\n\n```python\nprint(1)\n```\n```output\n1\n```\n\n```python\nx\n```\n\n```js\n1\n```\n"})
+    verdicts = {"print(1)\n": ("passed", ""), "x\n": ("failed", "a.md:10: NameError: name 'x' <is> not defined")}
+    site = SiteIndex.build(v, block_status=lambda note, block: verdicts.get(block.code) if block.lang == "python" else None)
+    out = render_page(v.notes["a.md"], site, backlinks=False).html
+    assert out.index("</h1>") < out.index('<p class="notedeck-tested" data-search-exclude>本页 2 个代码块，1 个已验证')
+    assert '<p class="notedeck-status notedeck-status-passed" data-notedeck-status="passed" data-search-exclude>✓ 已验证</p>' in out
+    assert "✗ 失败: a.md:10: NameError: name &#x27;x&#x27; &lt;is&gt; not defined</p>" in out
+    assert '<div class="notedeck-output"><p class="notedeck-output-title">输出 · Output</p>' in out
+    assert out.count("data-notedeck-status") == 2  # not the output, not the js block

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from notedeck.config import load_config
+from notedeck.site import plugin as plugin_mod
 from notedeck.site.emit import emit
 from notedeck.site.linkcheck import check_site
 from notedeck.vault import Diagnostics, Vault
@@ -88,3 +89,25 @@ def test_unreadable_notes_and_outside_symlinks_stay_off_the_site(tmp_path):
     assert (site / "a" / "index.html").is_file()
     assert not (site / "latin1").exists() and not (site / "link").exists() and not (site / "pic.png").exists()
     assert check_site(site) == []
+
+
+def test_the_light_search_html_gives_the_same_search_index(tmp_path, monkeypatch):
+    """Material's search reads a note's search HTML (no Pygments spans, no formulas): the index is the same as
+    when it reads the page; a transcluded note is indexed on its own page only."""
+    import json
+
+    vault = write(tmp_path / "v", {
+        "a.md": "# 梯度\n\n梯度下降 $x^2$ 与 [[b]]。\n\n## 代码\n\n```python title=\"g.py\"\nx = 1  # 注释\n```\n"
+                "```output\n1\n```\n\n> [!tip] 提示\n> - 一\n> - 二\n\n$$\ny = x\n$$\n\n脚注[^1]\n\n[^1]: 说明\n",
+        "b.md": "# B\n\n被嵌入的独特词语\n",
+        "c.md": "# C\n\n![[b]]\n\n自己的话\n",
+    })
+    light, _ = build(vault, tmp_path / "light")
+    monkeypatch.setattr(plugin_mod, "light_search", lambda plugin: None)
+    full, _ = build(vault, tmp_path / "full")
+    read = lambda site: json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))  # noqa: E731
+    docs = {d["location"]: d for d in read(light)["docs"]}
+    assert {k: v for k, v in docs.items() if not k.startswith("c/")} == {
+        d["location"]: d for d in read(full)["docs"] if not d["location"].startswith("c/")}
+    assert "独特" in docs["b/"]["text"] and "独特" not in docs["c/"]["text"] and "自己" in docs["c/"]["text"]
+    assert "g.py" in docs["a/#代码"]["text"] and "x = 1" in docs["a/#代码"]["text"]

@@ -133,3 +133,23 @@ def test_invalid_front_matter_is_a_warning_and_keeps_privacy() -> None:
     assert note.private
     public, _ = parse_note(Path("u.md"), "u.md", "---\ndate: {{date}}\n---\n# u\n")
     assert not public.private and public.frontmatter == {}
+
+
+def test_python_markdown_only_syntax_is_reported_not_silently_shown(tmp_path):
+    from notedeck.vault import Vault
+
+    (tmp_path / "a.md").write_text('图 {.big}\n\n=== "Tab 1"\n    内容\n\n术语\n: 定义\n\n`{ .ok }` 与 `=== "x"`\n\n--8<-- "x.md"\n',
+                                   encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    assert [(d.line, d.code) for d in v.diagnostics.sorted()] == [
+        (1, "markdown-syntax"), (3, "markdown-syntax"), (7, "markdown-syntax"), (11, "markdown-syntax")]
+
+
+def test_a_diagnostic_is_one_line_even_when_its_link_holds_a_newline(tmp_path):
+    from notedeck.vault import Vault
+
+    (tmp_path / "a.md").write_text('<img src="没有\n的.png"> 与 <a href="缺\n失.md">x</a>\n', encoding="utf-8")
+    v = Vault.load(tmp_path, progress=False)
+    lines = [str(d) for d in v.diagnostics.sorted()]
+    assert len(lines) == 2 and all("\n" not in s for s in lines)
+    assert lines[0].endswith("warning[broken-link]: 没有 的.png matches no file in the vault")

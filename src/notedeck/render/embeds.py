@@ -213,7 +213,7 @@ class LinkRules:
         inner = render_tokens(tokens, inner_ctx)
         if wrap:
             inner = f"<{wrap}>\n{inner}</{wrap}>\n"
-        block = f'<div class="admonition embed">\n<p class="admonition-title">{title_html}</p>\n{inner}</div>\n'
+        block = ctx.target.transclusion(title_html, inner)
         return f"</p>\n{block}<p>" if ctx.in_paragraph else block
 
 

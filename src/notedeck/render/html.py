@@ -17,7 +17,7 @@ from typing import Any
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
-from ..vault import BlockRef, CodeBlock, Heading, Note, Vault
+from ..vault import BlockRef, Callout, CodeBlock, Heading, Note, Vault
 from ..vault.annotations import block_ref_of, callout_of, is_callout_title
 from ..vault.syntax import parser
 from .cards import card_block, cloze_close, cloze_open
@@ -180,12 +180,24 @@ class HtmlRenderer(LinkRules, RendererHTML):
                 if ref is not None and not ctx.embedded and ctx.target.block_anchors:
                     after_title = _anchor(ref) + "\n"
         title = self._callout_title(title_children, options, env) or html.escape(callout.type.capitalize())
+        return self._callout_open(callout, title, after_title)
+
+    def _callout_open(self, callout: Callout, title: str, after_title: str) -> str:
         kind = CALLOUT_TYPES.get(callout.type, "note")
         classes = kind if kind == callout.type else f"{kind} {_css_class(callout.type)}"
         if callout.fold:
             opened = ' open="open"' if callout.fold == "+" else ""
             return f'<details class="{classes}"{opened}>\n<summary>{title}</summary>\n{after_title}'
         return f'<div class="admonition {classes}">\n<p class="admonition-title">{title}</p>\n{after_title}'
+
+    def admonition_open(self, tokens, idx, options, env) -> str:
+        callout = callout_of(tokens[idx])
+        assert callout is not None
+        return self._callout_open(callout, html.escape(callout.title), "")
+
+    def admonition_close(self, tokens, idx, options, env) -> str:
+        callout = callout_of(tokens[_open_index(tokens, idx)])
+        return "</details>\n" if callout is not None and callout.fold else "</div>\n"
 
     def blockquote_close(self, tokens, idx, options, env) -> str:
         opening = _open_index(tokens, idx)

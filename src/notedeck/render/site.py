@@ -8,8 +8,9 @@ It imports nothing of MkDocs.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+import re
 from functools import lru_cache
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pymdownx.highlight import Highlight
@@ -20,6 +21,7 @@ from .math import tex_to_html
 from .target import RenderedPage, Target, TocEntry
 from .urls import page_path, relative_url, url_fragment
 
+_PIECE = re.compile("\x00([0-9]+)\x00")
 _HIGHLIGHT = Highlight(None, anchor_linenums=True, stripnl=False)  # code as written, blank lines too
 
 
@@ -37,6 +39,9 @@ class SiteIndex:
     home: str | None = None  # the note that is the site's home page (``Home.md`` …), when not index/README
     cards: dict[str, dict[int, list]] = field(default_factory=dict)  # rel → line → cards shown as widgets
     hide_tag: Callable[[str], bool] | None = None  # tags left off pages (those that only switch cards on)
+    #: The last test run's outcome of a runnable block (``(status, message)``), None for a block that is not run:
+    #: the site shows it on the block; building never runs code.
+    block_status: Callable[[Note, CodeBlock], tuple[str, str] | None] | None = None
     _pages: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -86,6 +91,19 @@ class SiteTarget(Target):
         self.line_breaks = site.line_breaks
         self.count = -1  # code blocks so far (pymdownx numbers their line anchors per page)
         self.problems: list[tuple[Note, int, str]] = []  # formulas that could not be rendered
+        self.statuses: list[str] = []  # test status of each runnable block shown on the page
+        self.pieces: list[tuple[str, str]] = []  # (page HTML, search HTML) of the parts the two differ in
+
+    def piece(self, page_html: str, search_html: str) -> str:
+        """A placeholder for markup the search index reads in a lighter form (the same text, fewer tags)."""
+        self.pieces.append((page_html, search_html))
+        return f"\x00{len(self.pieces) - 1}\x00"
+
+    def fill(self, text: str, which: int) -> str:
+        """``text`` with its placeholders replaced by the page's (0) or the search index's (1) markup."""
+        if not self.pieces:
+            return text
+        return _PIECE.sub(lambda m: self.fill(self.pieces[int(m.group(1))][which], which), text)
 
     def note_url(self, note: Note, anchor: str) -> str:
         if note.private:
@@ -103,6 +121,10 @@ class SiteTarget(Target):
 
     def cards_at(self, note: Note) -> dict[int, list]:
         return self.site.cards.get(note.rel, {})
+    def transclusion(self, title_html: str, inner_html: str) -> str:
+        """Left out of the search index: the embedded note is found on its own page (no duplicate hits)."""
+        block = super().transclusion(title_html, inner_html).replace(' embed">', ' embed" data-search-exclude>', 1)
+        return self.piece(block, "")
 
     def tag_url(self, name: str) -> str:
         tags = self.site.tags_page
@@ -116,9 +138,10 @@ class SiteTarget(Target):
         result = tex_to_html(tex, display)
         if result.error and ctx is not None:
             self.problems.append((ctx.note, ctx.line, result.error))
-        return _searchless(result.html)
+        return self.piece(_searchless(result.html), "")  # left out of the index either way
 
     def code(self, content: str, lang: str, block: CodeBlock | None) -> str:
+        plain = f"<pre><code>{html.escape(content, quote=False)}</code></pre>\n"
         if lang == "mermaid":
             return f'<pre class="mermaid"><code>{html.escape(content, quote=False)}</code></pre>\n'
         options = block.options if block is not None else {}
@@ -126,8 +149,37 @@ class SiteTarget(Target):
         linenums = options.get("linenums", "")
         start = int(linenums.split()[0]) if linenums.split() and linenums.split()[0].isdigit() else -1
         self.count += 1
-        return _HIGHLIGHT.highlight(content, lang, hl_lines=hl_lines, linestart=start, title=options.get("title"),
-                                    code_block_count=self.count) + "\n"
+        code = _highlight(content, lang, tuple(hl_lines or ()), start, options.get("title") or "")
+        if self.count:  # line anchors are numbered per block of the page
+            code = code.replace('"__codelineno-0-', f'"__codelineno-{self.count}-').replace(
+                '"#__codelineno-0-', f'"#__codelineno-{self.count}-')
+        title = html.escape(options["title"], quote=False) if options.get("title") else ""
+        if lang == "output":  # the expected output of the block above, shown as its output
+            head = '<div class="notedeck-output"><p class="notedeck-output-title">输出 · Output</p>\n'
+            return self.piece(f"{head}{code}</div>\n", f"{head}{plain}</div>\n")
+        return self.piece(code + "\n", title + plain) + self.badge(block)
+
+    def badge(self, block: CodeBlock | None) -> str:
+        """The last test run's verdict on a runnable block (a block edited since then: not run)."""
+        if block is None or self.site.block_status is None:
+            return ""
+        found = self.site.block_status(self.host, block)
+        if found is None:
+            return ""
+        status, message = found
+        self.statuses.append(status)
+        label = {"passed": "✓ 已验证", "failed": "✗ 失败", "skipped": "— 已跳过", "xfail": "✓ 预期失败",
+                 "not-run": "— 未运行"}.get(status, status)
+        detail = f": {html.escape(message)}" if message and status != "passed" else ""
+        return (f'<p class="notedeck-status notedeck-status-{status}" data-notedeck-status="{status}" '
+                f'data-search-exclude>{label}{detail}</p>\n')
+
+
+@lru_cache(maxsize=4096)
+def _highlight(content: str, lang: str, hl_lines: tuple[int, ...], start: int, title: str) -> str:
+    """Pygments in Material's markup, as the page's first block (a transcluded block is highlighted once)."""
+    return _HIGHLIGHT.highlight(content, lang, hl_lines=list(hl_lines) or None, linestart=start, title=title or None,
+                                code_block_count=0)
 
 
 @lru_cache(maxsize=8192)
@@ -143,10 +195,18 @@ def render_page(note: Note, site: SiteIndex, *, backlinks: bool = True) -> Rende
         body = render_tokens(note.tokens, ctx).replace("<p></p>\n", "")
     except Exception as e:
         raise RenderError(ctx.line, e) from e
+    if target.statuses:
+        passed = sum(s in ("passed", "xfail") for s in target.statuses)
+        line = (f'<p class="notedeck-tested" data-search-exclude>本页 {len(target.statuses)} 个代码块，'
+                f"{passed} 个已验证 · {passed} of {len(target.statuses)} code blocks verified</p>\n")
+        at = body.index("</h1>\n") + 6 if body.startswith("<h1") else 0  # under the page's title
+        body = body[:at] + line + body[at:]
+    page, search = target.fill(body, 0), target.fill(body, 1)
     if backlinks:
-        body += backlinks_section(note, site)
+        section = backlinks_section(note, site)
+        page, search = page + section, search + section  # (excluded from the index, but it opens a section)
     title = next((h.text for h in note.headings if h.level == 1), "")
-    return RenderedPage(body, toc_of(note), title, [(n.rel, line, msg) for n, line, msg in target.problems])
+    return RenderedPage(page, toc_of(note), title, [(n.rel, line, msg) for n, line, msg in target.problems], search)
 
 
 def toc_of(note: Note) -> list[TocEntry]:

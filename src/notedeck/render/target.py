@@ -43,6 +43,7 @@ class RenderedPage:
     toc: list[TocEntry]
     title: str  # the first H1's text ("" when none)
     problems: list[tuple[str, int, str]] = field(default_factory=list)  # (note rel, line, message): math it could not show
+    search_html: str = ""  # the same content as the search index should read it: fewer tags, no excluded parts
 
 
 class Target:
@@ -85,6 +86,10 @@ class Target:
 
     def audio(self, url: str) -> str:
         return f'<audio class="notedeck-audio" controls src="{html.escape(url)}"></audio>'
+
+    def transclusion(self, title_html: str, inner_html: str) -> str:
+        """An embedded note (or section, or block): its content under a title linking to its source."""
+        return f'<div class="admonition embed">\n<p class="admonition-title">{title_html}</p>\n{inner_html}</div>\n'
 
     def missing_media(self, text_html: str, link: Link, message: str) -> str:
         """What an embed of a file that cannot be shown becomes: its name or alt text, visibly broken."""

@@ -28,6 +28,14 @@ CSS = """\
 .md-typeset .notedeck-backlinks-title { font-weight: 700; margin-bottom: .2em; }
 .md-typeset iframe.notedeck-pdf { border: .05rem solid var(--md-default-fg-color--lightest); }
 .md-typeset video.notedeck-video { max-width: 100%; }
+.md-typeset .notedeck-status { margin: -.6em 0 1em; font-size: .75em; color: var(--md-default-fg-color--light); }
+.md-typeset .notedeck-status-passed, .md-typeset .notedeck-status-xfail { color: #2e7d32; }
+.md-typeset .notedeck-status-failed { color: #c62828; }
+.md-typeset .notedeck-tested { font-size: .8em; color: var(--md-default-fg-color--light); }
+.md-typeset .notedeck-output {
+  border-left: .2em solid var(--md-accent-fg-color--transparent); margin: -.6em 0 1em; padding-left: .6em;
+}
+.md-typeset .notedeck-output-title { margin: .2em 0; font-size: .75em; color: var(--md-default-fg-color--light); }
 """
 
 

@@ -60,6 +60,7 @@ def emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> N
                                 "mkdocs.yml does not list the notedeck plugin; `notedeck build` adds it "
                                 "(add `- notedeck` under plugins: so that `mkdocs build` converts Obsidian syntax too)")
             plugin.preloaded = vault
+            plugin.results_path = str(out / "notedeck-results.json")
             plugin.collect = diagnostics
             mk.plugins.on_startup(command="build", dirty=False)
             try:

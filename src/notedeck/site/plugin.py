@@ -53,12 +53,14 @@ class NotedeckConfig(Config):
     site_url = c.Optional(c.Type(str))  # used by the Anki emitter for card links
     card_widgets = c.Type(bool, default=True)  # cards shown as a question with a folded answer (render/cards.py)
     show_card_tags = c.Type(bool, default=False)  # show #flashcards… (tags that only switch cards on) as tags
+    results = c.Type(str, default="build/notedeck-results.json")  # the last pytest run (relative to mkdocs.yml)
 
 
 class NotePage(Page):
     """A note's page: metadata from the vault model, HTML and table of contents from notedeck's renderer."""
 
     _notedeck: tuple[NotedeckPlugin, Note]
+    search_html: str | None = None
 
     def read_source(self, config) -> None:
         plugin, note = self._notedeck
@@ -76,6 +78,7 @@ class NotePage(Page):
             self.toc = TableOfContents([])
             return
         self.content, toc = page.html, [_anchor_link(e) for e in page.toc]
+        self.search_html, _ = _tags_listings(self.markdown or "", page.search_html, [])
         self.content, toc = _tags_listings(self.markdown or "", self.content, toc)
         self.toc = TableOfContents(toc)
         if toc:
@@ -83,6 +86,28 @@ class NotePage(Page):
         self._title_from_render = page.title or None
         for rel, line, message in page.problems:
             plugin.diagnostic(plugin.vault.notes[rel], line, message, "warning", "math")  # type: ignore[union-attr]
+
+
+def light_search(plugin) -> None:
+    """Material's search plugin reads each page's HTML; for a note it reads the page's search HTML instead: the
+    same text with Pygments' markup and the parts it leaves out anyway (formulas, backlinks) taken away."""
+    index = getattr(plugin, "search_index", None)
+    add = getattr(index, "add_entry_from_context", None)
+    if add is None or getattr(add, "_notedeck", False):
+        return
+
+    def add_entry(page):
+        light = getattr(page, "search_html", None)
+        if light is None:
+            return add(page)
+        full, page.content = page.content, light
+        try:
+            return add(page)
+        finally:
+            page.content = full
+
+    add_entry._notedeck = True  # type: ignore[attr-defined]
+    index.add_entry_from_context = add_entry
 
 
 def _anchor_link(entry: TocEntry) -> AnchorLink:
@@ -137,6 +162,7 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         self.use_directory_urls = True
         self.tags_enabled = False
         self.reported: set[tuple[str, int, str, str]] = set()
+        self.results_path: str | None = None  # set by ``notedeck build``: ``<out>/notedeck-results.json``
 
     # -- configuration
     def on_config(self, config):
@@ -153,6 +179,8 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
             if css not in config.extra_css:
                 config.extra_css.append(css)
         self.tags_enabled = any(name in ("tags", "material/tags") for name in config.plugins)
+        for plugin in config.plugins.values():
+            light_search(plugin)
         try:
             import jieba
 
@@ -209,8 +237,25 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         self.site = SiteIndex.build(vault, use_directory_urls=self.use_directory_urls, tags_page=tags_page,
                                     backlinks_title=self.config.backlinks_title, own_folder=own_folder,
                                     line_breaks=not strict_line_breaks(config.docs_dir), home=home_rel,
+                                    block_status=self.block_status(config),
                                     **page_cards(vault, dict(self.config), self.collect))
         return files
+
+    def block_status(self, config):
+        """The last pytest run's verdict per runnable block (``build/notedeck-results.json``); building runs none."""
+        from ..snippets import results
+        from ..snippets.blocks import kind_of
+
+        path = self.results_path or os.path.join(os.path.dirname(config.config_file_path or "."), self.config.results)
+        run = results.load(path)
+
+        def status(note: Note, block) -> tuple[str, str] | None:
+            if kind_of(block) is None:
+                return None
+            found = run.status(note.rel, block)
+            return found.status, found.message
+
+        return status
 
     def on_post_build(self, *, config) -> None:
         gc.unfreeze()

@@ -24,7 +24,8 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{display_path(self.path)}:{self.line}:{self.col}: {self.severity}[{self.code}]: {self.message}"
+        message = " ".join(self.message.split()) if "\n" in self.message or "\r" in self.message else self.message
+        return f"{display_path(self.path)}:{self.line}:{self.col}: {self.severity}[{self.code}]: {message}"
 
 
 def display_path(path: str | os.PathLike[str]) -> str:

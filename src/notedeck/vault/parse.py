@@ -33,6 +33,8 @@ _HTML_TAG_RE = re.compile(r"""<([A-Za-z][A-Za-z0-9-]*)((?:[^<>"']|"[^"]*"|'[^']*
 _HTML_ATTR_RE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _HTML_RAW_TEXT_RE = re.compile(r"<(script|style|textarea)(?=[\s/>])", re.IGNORECASE)  # their text is not markup
 _FENCE_RE = re.compile(r"^ {0,3}(```|~~~)[\s\S]*?(?:^ {0,3}\1|\Z)", re.MULTILINE)
+_TABS_RE = re.compile(r'^={3}[+!]?[ \t]+"')
+_ATTR_LIST_RE = re.compile(r"\{:?[ \t]*[.#][\w-][^{}]*\}[ \t]*$|\{:[^{}]*\}[ \t]*$")
 _PATH_ATTRS = frozenset({"src", "href", "poster", "data", "srcset"})
 
 
@@ -306,8 +308,11 @@ class _Builder:
             elif t == "blockquote_open":
                 quote_depth += 1
                 self.callout(tokens, i, quote_depth)
-            elif t == "blockquote_close":
+            elif t == "blockquote_close" or t == "admonition_close":
                 quote_depth -= 1
+            elif t == "admonition_open":
+                quote_depth += 1
+                self.admonition(tok, quote_depth)
             elif t == "heading_open" and not is_callout_title(tok):
                 inline = tokens[i + 1]
                 text = _plain(inline.children)
@@ -359,6 +364,16 @@ class _Builder:
         kind = "-".join(m.group(1).lower().split())  # ``[!my type]`` is the type ``my-type``, as in Obsidian
         c = Callout(kind, m.group(2), m.group(3).strip(), start_line, end_line, depth, Span(ls, le, start_line, 1))  # type: ignore[arg-type]
         set_callout(open_, c)
+        self.note.callouts.append(c)
+
+    def admonition(self, tok: Token, depth: int) -> None:
+        """``!!! type "Title"`` (MkDocs' syntax): a callout, with the title as written."""
+        start_line, end_line = tok.map[0] + 1, tok.map[1]
+        fold = {"!!!": "", "???": "-", "???+": "+"}[tok.markup]
+        ls = self.note.line_starts[start_line - 1]
+        c = Callout(tok.info.lower(), fold, tok.content, start_line, end_line, depth,  # type: ignore[arg-type]
+                    Span(ls, self.note.line_end(start_line - 1), start_line, 1))
+        set_callout(tok, c)
         self.note.callouts.append(c)
 
     def fence(self, tok: Token, i: int, hidden: bool, directives: tuple[str, ...]) -> None:
@@ -420,6 +435,34 @@ class _Builder:
             elif ct == "footnote_ref" and "start" in child.meta:
                 note.footnotes.append(self.span(child.meta, line))
         self.block_id(tok, tokens, i, children)
+        if i and tokens[i - 1].type == "paragraph_open":
+            self.markdown_only(children, line)
+
+    def markdown_only(self, children: list[Token], line: int) -> None:
+        """Python-Markdown's own syntax, which Obsidian (and so the site) shows as text: reported, once per
+        paragraph. Only text tokens are read, so code never counts."""
+        at_line_start = True
+        row = line
+        for child in children:
+            if child.type in ("softbreak", "hardbreak"):
+                at_line_start, row = True, row + 1
+                continue
+            if child.type == "text":
+                text = child.content
+                what = None
+                if at_line_start and _TABS_RE.match(text):
+                    what = '`=== "Tab"` content tabs (pymdownx.tabbed)'
+                elif at_line_start and row > line and text.startswith(": "):
+                    what = "a `: definition` line (def_list)"
+                elif at_line_start and text.startswith("--8<--"):
+                    what = "`--8<--` snippets (pymdownx.snippets)"
+                elif _ATTR_LIST_RE.search(text):
+                    what = "`{ .class }` attributes (attr_list)"
+                if what:
+                    self.diag(row, 1, "warning", "markdown-syntax",
+                              f"{what} is Python-Markdown syntax; Obsidian and the site show it as text")
+                    return
+            at_line_start = False
 
     def markdown_link(self, href: str, image: bool, tok: Token, line: int) -> Link | None:
         link = _local_link(href, image, "markdown")

@@ -291,7 +291,41 @@ def _tasks(state: StateCore) -> None:
                 break
 
 
-# ---------------------------------------------------------------- block rule
+# ---------------------------------------------------------------- block rules
+
+#: MkDocs' admonitions: ``!!! note "Title"``, ``??? tip`` (folded), ``???+ tip`` (foldable, open).
+_ADMONITION_RE = re.compile(r'^(!!!|\?\?\?\+?)[ \t]+([\w-]+)(?:[ \t]+[\w-]+)*(?:[ \t]+"([^"]*)")?[ \t]*$')
+
+
+def _admonition(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+    """A MkDocs-style admonition, which many MkDocs users' notes hold: the marker line, then its content indented
+    4 spaces. Becomes ``admonition_open``/``_close`` around the content's blocks (the model makes it a callout)."""
+    if state.sCount[startLine] - state.blkIndent >= 4:
+        return False
+    start = state.bMarks[startLine] + state.tShift[startLine]
+    m = _ADMONITION_RE.match(state.src[start:state.eMarks[startLine]])
+    if not m:
+        return False
+    if silent:
+        return True
+    last = startLine + 1
+    while last < endLine and (state.isEmpty(last) or state.sCount[last] - state.blkIndent >= 4):
+        last += 1
+    while last > startLine + 1 and state.isEmpty(last - 1):
+        last -= 1
+    token = state.push("admonition_open", "div", 1)
+    token.map = [startLine, last]
+    token.markup = m.group(1)
+    token.info = m.group(2)
+    token.content = m.group(3) if m.group(3) is not None else m.group(2).capitalize()
+    old_indent, old_parent = state.blkIndent, state.parentType
+    state.blkIndent, state.parentType = state.sCount[startLine] + 4, "admonition"
+    state.md.block.tokenize(state, startLine + 1, last)
+    state.blkIndent, state.parentType = old_indent, old_parent
+    state.push("admonition_close", "div", -1)
+    state.line = last
+    return True
+
 
 
 def _comment_block(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
@@ -422,6 +456,7 @@ def _open_display_math_above(state: StateBlock, line: int) -> bool:
 def obsidian_plugin(md: MarkdownIt) -> None:
     """Add Obsidian's syntax to a markdown-it parser."""
     md.block.ruler.before("fence", "obsidian_comment", _comment_block, {"alt": ["paragraph", "blockquote", "list"]})
+    md.block.ruler.before("code", "admonition", _admonition)
     md.inline.ruler.before("link", "wikilink", _wikilink(False))
     md.inline.ruler.before("image", "embed", _wikilink(True))
     md.inline.ruler.at("link", _with_span(_link_rule, "["))
