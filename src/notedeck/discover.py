@@ -6,7 +6,8 @@ what was looked for and what to run, writes nothing and exits 2 (a usage error).
 
 Output: ``build/`` of the current folder, unless that folder lies inside the vault (you ran the command from
 inside your vault): then ``<vault>/.notedeck/``, a dot-folder, which Obsidian does not show and the vault model
-skips (so the output is never read back as notes or attachments).
+skips (so the output is never read back as notes or attachments); likewise ``./.notedeck/`` when the current
+folder is itself an Obsidian vault (``.obsidian/``) whose ``notes/`` is the one used.
 """
 
 from __future__ import annotations
@@ -81,10 +82,13 @@ def hidden_inside(path: Path, root: Path) -> bool:
 
 
 def default_out(vault: Path, cwd: Path | None = None) -> Path:
-    """``./build``, or ``<vault>/.notedeck`` when the current folder lies inside the vault."""
+    """``./build``, or ``<vault>/.notedeck`` when the current folder lies inside the vault (``./.notedeck`` when
+    the current folder is itself an Obsidian vault holding the one used, e.g. ``./notes``)."""
     cwd = (cwd or Path.cwd()).resolve()
     if inside(cwd, vault):
         return Path(vault).resolve() / HIDDEN_OUT
+    if (cwd / ".obsidian").is_dir():
+        return cwd / HIDDEN_OUT
     return cwd / "build"
 
 

@@ -87,6 +87,8 @@ def test_default_output_inside_the_vault_is_a_dot_folder(stats: Path, tmp_path: 
     assert default_out(stats, cwd=stats / "统计") == stats.resolve() / ".notedeck"
     assert default_out(stats, cwd=tmp_path) == tmp_path.resolve() / "build"
     assert hidden_inside(stats / ".notedeck" / "site", stats) and not hidden_inside(stats / "build", stats)
+    (tmp_path / ".obsidian").mkdir()  # an Obsidian vault around ./notes: its build/ would show in Obsidian
+    assert default_out(tmp_path / "notes", cwd=tmp_path) == tmp_path.resolve() / ".notedeck"
 
 
 def test_build_inside_the_vault_writes_only_a_dot_folder(stats: Path, monkeypatch) -> None:

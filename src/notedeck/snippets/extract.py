@@ -171,10 +171,11 @@ def extract(vault: str | None, out: str | None, check: bool) -> None:
         click.echo(f"notedeck: vault folder {config.vault} does not exist", err=True)
         sys.exit(2)
     v = Vault.load(config.vault, check=False)
-    from notedeck.discover import HIDDEN_OUT, hidden_inside
+    from notedeck.discover import HIDDEN_OUT, default_out, hidden_inside
 
-    if out is None:
-        out = str(v.root / HIDDEN_OUT / "snippets") if _inside(Path.cwd(), v.root) else "snippets"
+    if out is None:  # ./snippets, or .notedeck/snippets where build's output goes into a dot-folder
+        hidden = default_out(v.root)
+        out = str(hidden / "snippets") if hidden.name == HIDDEN_OUT else "snippets"
     out_dir = Path(out)
     if _inside(out_dir, v.root) and not hidden_inside(out_dir, v.root):
         click.echo(f"notedeck: --out {out} lies inside the vault; refusing to write there", err=True)
