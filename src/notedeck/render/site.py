@@ -121,6 +121,7 @@ class SiteTarget(Target):
 
     def cards_at(self, note: Note) -> dict[int, list]:
         return self.site.cards.get(note.rel, {})
+
     def transclusion(self, title_html: str, inner_html: str) -> str:
         """Left out of the search index: the embedded note is found on its own page (no duplicate hits)."""
         block = super().transclusion(title_html, inner_html).replace(' embed">', ' embed" data-search-exclude>', 1)

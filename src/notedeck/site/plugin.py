@@ -29,8 +29,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from ..render import SiteIndex, TocEntry, render_page
 from ..home import ROOT_HOMES, home_note
+from ..render import SiteIndex, TocEntry, render_page
 from ..render.html import RenderError
 from ..vault import Diagnostics, Note, Vault
 from ..vault.files import SKIP_DIRS
@@ -308,9 +308,10 @@ def page_cards(vault: Vault, options: dict, diagnostics: Diagnostics | None) -> 
         try:
             out["cards"] = cards_by_line(extract(vault, "", options).cards)
         except Exception as e:  # a bug in the extraction must not cost the site: pages then show the raw text
-            if diagnostics is not None:
-                diagnostics.add(str(vault.root), 0, 0, "error", "internal-error",
-                                f"card widgets: {type(e).__name__}: {e} (please report it)")
+            d = (diagnostics if diagnostics is not None else vault.diagnostics).add(
+                str(vault.root), 0, 0, "error", "internal-error", f"card widgets: {type(e).__name__}: {e} (please report it)")
+            if diagnostics is None:
+                log.error(str(d))
     return out
 
 
