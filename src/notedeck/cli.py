@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 import click
 
 from . import __version__
-from .config import Config, load_config
+from .config import Config
 from .emitters import EMITTERS, load_emitter
 from .vault import Diagnostics, Vault
 
@@ -24,9 +23,10 @@ def _report(diags: Diagnostics, strict: bool, quiet_ok: bool = False) -> int:
     return 1 if failed else 0
 
 
-def load(vault_arg: str | None) -> tuple[Config, Vault]:
-    config = load_config(vault_arg)
-    return config, Vault.load(config.vault)
+def load(vault_arg: str | None, site_name: str | None = None, deck: str | None = None) -> tuple[Config, Vault]:
+    from .home import load_project
+
+    return load_project(vault_arg, site_name=site_name, deck=deck)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,7 +34,8 @@ def load(vault_arg: str | None) -> tuple[Config, Vault]:
 def main() -> None:
     """Turn an Obsidian vault into executable notes, a MkDocs site and Anki decks.
 
-    VAULT defaults to docs_dir of ./mkdocs.yml, else ./notes.
+    VAULT defaults to docs_dir of ./mkdocs.yml, else ./notes, else the current folder when it is a vault.
+    Exit status: 0 clean, 1 errors (or warnings with --strict), 2 usage (no vault, a bad option).
     """
 
 
@@ -49,6 +50,7 @@ def check(vault: str | None, strict: bool) -> None:
     diags = v.diagnostics
     _step("cards", v, diags, lambda: diags.extend(extract_cards(v, base_deck(config), config.options).diagnostics))
     _step("code", v, diags, lambda: syntax_diagnostics(v, diags))
+    _step("requires", v, diags, lambda: requires_diagnostics(v, diags))
     sys.exit(_report(diags, strict))
 
 
@@ -63,16 +65,18 @@ def _step(name: str, v: Vault, diags: Diagnostics, run: Callable[[], object]) ->
 
 @main.command()
 @click.argument("vault", required=False)
-@click.option("--out", "out", type=click.Path(file_okay=False), default="build", show_default=True,
-              help="Output folder (site/, anki/ …).")
+@click.option("--out", "out", type=click.Path(file_okay=False), default=None,
+              help="Output folder (site/, anki/ …) [default: ./build; <vault>/.notedeck when run inside the vault].")
+@click.option("--site-name", default=None, help="The site's title [default: mkdocs.yml's site_name, else the "
+              "home note's title, else the vault folder's name].")
+@click.option("--deck", default=None, help="The top Anki deck's name [default: the site name].")
 @click.option("--strict", is_flag=True, help="Warnings fail the exit code too.")
-def build(vault: str | None, out: str, strict: bool) -> None:
-    """Run every emitter (site, Anki decks, snippets). Nothing is written into the vault."""
-    config, v = load(vault)
-    out_dir = Path(out).resolve()
-    if out_dir == v.root or v.root in out_dir.parents:
-        click.echo(f"notedeck: --out {out} lies inside the vault; refusing to write there", err=True)
-        sys.exit(2)
+def build(vault: str | None, out: str | None, site_name: str | None, deck: str | None, strict: bool) -> None:
+    """Run every emitter (site, Anki decks, snippets). Nothing visible is written into the vault."""
+    from .discover import output_folder
+
+    config, v = load(vault, site_name, deck)
+    out_dir = output_folder(out, v.root)
     diags = v.diagnostics
     for name, spec in EMITTERS:
         emit = load_emitter(spec)
@@ -81,6 +85,9 @@ def build(vault: str | None, out: str, strict: bool) -> None:
         if sys.stderr.isatty():
             click.echo(f"notedeck: building {name} …", err=True)
         _step(name, v, diags, lambda emit=emit: emit(v, config, out_dir, diags))
+    from .discover import where
+
+    click.echo(f"notedeck: output in {where(out_dir)}", err=True)
     sys.exit(_report(diags, strict))
 
 
@@ -89,6 +96,7 @@ from .anki.command import cards, sync  # noqa: E402  (subcommands live with thei
 from .anki.emit import base_deck  # noqa: E402
 from .site.command import serve  # noqa: E402
 from .snippets.extract import extract, syntax_diagnostics  # noqa: E402
+from .snippets.requires import requires_diagnostics  # noqa: E402
 
 main.add_command(cards)
 main.add_command(sync)

@@ -50,10 +50,11 @@ class Config:
     mkdocs_yml: Path | None = None  # the project's mkdocs.yml, when it is the one for this vault
     mkdocs: dict[str, Any] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
+    name: str | None = None  # ``--site-name`` (or the vault's home note title): see :mod:`notedeck.home`
 
     @property
     def site_name(self) -> str:
-        return str(self.mkdocs.get("site_name") or self.vault.resolve().name)
+        return str(self.name or self.mkdocs.get("site_name") or self.vault.resolve().name)
 
     @property
     def site_url(self) -> str:
@@ -61,15 +62,19 @@ class Config:
 
 
 def load_config(vault: str | Path | None = None, cwd: Path | None = None) -> Config:
-    """``vault`` or, when omitted, ``docs_dir`` of ``./mkdocs.yml``, else ``./notes``."""
+    """``vault`` or, when omitted, the one :func:`notedeck.discover.find_vault` finds (``docs_dir`` of
+    ``./mkdocs.yml``, else ``./notes``, else the current folder); no vault: :class:`~notedeck.discover.NoVault`."""
+    from .discover import check_vault_arg, find_vault
+
     cwd = cwd or Path.cwd()
     yml = cwd / "mkdocs.yml"
     mk = read_mkdocs_yml(yml) if yml.is_file() else {}
     docs = (cwd / str(mk.get("docs_dir", "docs"))).resolve() if mk else None
     if vault is None:
-        path = docs if docs is not None and docs.is_dir() else cwd / "notes"
+        path = find_vault(cwd, docs)
     else:
         path = Path(vault)
+        check_vault_arg(path)
     if docs is not None and path.resolve() == docs:
         return Config(path, yml, mk, plugin_options(mk))
     return Config(path)

@@ -103,4 +103,4 @@ def test_check_turns_a_bug_in_a_step_into_an_internal_error(tmp_path, monkeypatc
     r = CliRunner().invoke(main, ["check", str(tmp_path)])
     assert r.exit_code == 1 and isinstance(r.exception, SystemExit) and "Traceback" not in r.output
     assert "error[internal-error]: the cards step failed: ValueError: bad" in r.output
-    assert "warning[code-syntax]" in r.output  # the next step still ran
+    assert "error[code-syntax]" in r.output  # the next step still ran

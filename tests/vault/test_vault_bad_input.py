@@ -61,7 +61,7 @@ def test_other_notes_still_parsed() -> None:
 def test_bad_diagnostic_lines() -> None:
     v = Vault.load(BAD, progress=False)
     at = {(Path(d.path).name, d.code): (d.line, d.col) for d in v.diagnostics}
-    assert at[("bad-yaml.md", "bad-frontmatter")] == (3, 12)
+    assert at[("bad-yaml.md", "bad-frontmatter")] == (3, 7)  # the "[" left open, not where YAML gave up
     assert at[("gbk.md", "not-utf8")] == (3, 10)
     assert at[("self.md", "embed-cycle")] == (5, 1)  # the embed at line 9 (other section) is no cycle
     assert at[("unclosed.md", "unclosed-fence")] == (5, 1)

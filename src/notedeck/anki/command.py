@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from ..config import load_config
-from ..vault import Vault
+from ..discover import default_out
+from ..home import load_project
 from pathlib import Path
 
 from .cards import Card, extract
@@ -40,15 +40,16 @@ def _one_line(s: str, width: int = 60) -> str:
 @click.command("cards")
 @click.argument("vault", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the cards as a JSON list.")
-@click.option("--out", "out", default="build", show_default=True,
-              help="Output folder of the last build, whose anki/state.json keeps the cards' identities.")
-def cards(vault: str | None, as_json: bool, out: str) -> None:
+@click.option("--out", "out", default=None,
+              help="Output folder of the last build, whose anki/state.json keeps the cards' identities "
+                   "[default: as notedeck build's].")
+@click.option("--deck", default=None, help="The top deck's name [default: the site name].")
+def cards(vault: str | None, as_json: bool, out: str | None, deck: str | None) -> None:
     """List the cards the vault's card-enabled notes produce (deck, type, front, back, tags, guid, source), and
     which reworded cards or renamed notes keep their GUIDs from the last build."""
-    config = load_config(vault)
-    v = Vault.load(config.vault)
+    config, v = load_project(vault, deck=deck)
     result = extract(v, base_deck(config), config.options)
-    decisions = identify(result.cards, State.load(Path(out) / "anki"))
+    decisions = identify(result.cards, State.load((Path(out) if out else default_out(v.root)) / "anki"))
     if as_json:
         click.echo(json.dumps([card_record(c) for c in result.cards], ensure_ascii=False, indent=2))
     else:
@@ -68,11 +69,13 @@ def cards(vault: str | None, as_json: bool, out: str) -> None:
 @click.argument("vault", required=False)
 @click.option("--collection", "collection", required=True, type=click.Path(dir_okay=False),
               help="The Anki collection file (collection.anki2 in your Anki profile folder).")
-@click.option("--out", "out", default="build", show_default=True,
-              help="Output folder whose anki/ keeps the cards' state and the collection's backups.")
+@click.option("--out", "out", default=None,
+              help="Output folder whose anki/ keeps the cards' state and the collection's backups "
+                   "[default: as notedeck build's].")
+@click.option("--deck", default=None, help="The top deck's name [default: the site name].")
 @click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
 @click.option("--force", is_flag=True, help="Delete even when more than a third of this vault's notes would go.")
-def sync(vault: str | None, collection: str, out: str, dry_run: bool, force: bool) -> None:
+def sync(vault: str | None, collection: str, out: str | None, deck: str | None, dry_run: bool, force: bool) -> None:
     """Write the vault's cards into an Anki collection (Anki must be closed): add, update, move cards whose deck
     changed, delete cards removed from the notes; a backup first."""
     try:
@@ -81,8 +84,8 @@ def sync(vault: str | None, collection: str, out: str, dry_run: bool, force: boo
     except ImportError as e:  # pragma: no cover - the anki package is an extra
         click.echo(f"notedeck: sync needs Anki's library: pip install 'notedeck[anki]' ({e})", err=True)
         sys.exit(1)
-    config = load_config(vault)
-    v = Vault.load(config.vault)
+    config, v = load_project(vault, deck=deck)
+    out = out or str(default_out(v.root))
     result = extract(v, base_deck(config), config.options)
     for d in sorted(result.diagnostics):
         if d.severity != "info":

@@ -21,8 +21,14 @@ def base_deck(config: Config) -> str:
 
 
 def render_context(vault: Vault, config: Config) -> RenderContext:
-    return RenderContext(vault, site_url=config.site_url,
-                         directory_urls=config.mkdocs.get("use_directory_urls", True) is not False)
+    from ..home import ROOT_HOMES, home_note
+
+    ctx = RenderContext(vault, site_url=config.site_url,
+                        directory_urls=config.mkdocs.get("use_directory_urls", True) is not False)
+    home = home_note(vault)
+    if ctx.site_url and home is not None and home.rel.lower() not in ROOT_HOMES:  # Home.md is the site's root page
+        ctx._pages[home.rel] = ctx.site_url.rstrip("/") + ("/" if ctx.directory_urls else "/index.html")
+    return ctx
 
 
 @contextmanager

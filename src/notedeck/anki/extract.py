@@ -103,6 +103,15 @@ class _NoteCards:
     def diag(self, line: int, code: str, message: str, severity: str = "warning") -> None:
         self.result.diagnostics.append(Diagnostic(str(self.note.path), line, 1, severity, code, message))  # type: ignore[arg-type]
 
+    def quote(self, line: int, end_line: int, width: int = 80) -> str:
+        """The card's source lines, quoted on one line (a diagnostic shows which card it means)."""
+        starts = self.note.line_starts
+        last = min(end_line, line + 2, len(starts))
+        a = starts[line - 1] if 0 < line <= len(starts) else 0
+        b = starts[last] - 1 if last < len(starts) else len(self.note.text)
+        text = " / ".join(ln.strip() for ln in self.note.text[a:b].split("\n") if ln.strip())
+        return "'" + (text if len(text) <= width else text[: width - 1] + "…") + "'"
+
     def _section_index(self) -> tuple[list[int], list[tuple[int, int, tuple[str, ...], str]]]:
         """Per heading, once: its line, and (line, end line, breadcrumb, anchor)."""
         if self._index is None:
@@ -154,7 +163,7 @@ class _NoteCards:
         if not cloze and (not front_text.strip() or (
                 _blank_side(back) if back_text is None else not back_text.strip())):
             side = "question" if not front_text.strip() else "answer"
-            self.diag(line, "empty-card", f"card has an empty {side}; not written")
+            self.diag(line, "empty-card", f"card has an empty {side}: {self.quote(line, end_line)}; not written")
             return None
         if key is None or tag is not None:
             key = normalize(front_text)
@@ -372,19 +381,19 @@ class _NoteCards:
         footnotes = self.footnotes if any(t.type == "footnote_ref" for t in children) else {}
         converted, problem = to_cloze(children, footnotes, self.settings)
         if problem:
-            self.diag(line, "bad-cloze", problem + "; card not written")
+            self.diag(line, "bad-cloze", f"{problem} in {self.quote(line, end_line)}; card not written")
             return
         if not any(t.type == "cloze_open" for t in converted):
             return
         for k, t in enumerate(converted):
             if t.type == "cloze_open" and k + 1 < len(converted) and converted[k + 1].type == "cloze_close":
-                self.diag(line, "bad-cloze", "empty cloze deletion; card not written")
+                self.diag(line, "bad-cloze", f"empty cloze deletion in {self.quote(line, end_line)}; card not written")
                 return
         front = _strip(converted)
         tag, front = _lead_tag(front, self.settings)
         text = plain(front)
         if not text.strip():
-            self.diag(line, "empty-card", "cloze card has no text")
+            self.diag(line, "empty-card", f"cloze card has no text: {self.quote(line, end_line)}")
             return
         card = self._card(line, end_line, "cloze", [("inline", front)], [], "cloze", normalize(text),
                           plain(front, True), None, tag)

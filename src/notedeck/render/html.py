@@ -20,6 +20,7 @@ from markdown_it.token import Token
 from ..vault import BlockRef, Callout, CodeBlock, Heading, Note, Vault
 from ..vault.annotations import block_ref_of, callout_of, is_callout_title
 from ..vault.syntax import parser
+from .cards import card_block, cloze_close, cloze_open
 from .embeds import LinkRules, close_index
 from .target import CALLOUT_TYPES, Target
 
@@ -83,6 +84,14 @@ class HtmlRenderer(LinkRules, RendererHTML):
             if id(tok) in ctx.skip:
                 i += 1
                 continue
+            if tok.nesting >= 0 and tok.block and tok.map:
+                by_line = ctx.target.cards_at(ctx.note)
+                shown = card_block(self, tokens, i, options, env, by_line,
+                                   lambda t: _card_anchor(t, ctx)) if by_line else None
+                if shown is not None:
+                    out.append(shown[0])
+                    i = shown[1] + 1
+                    continue
             if t == "inline":
                 children = tok.children or []
                 start = ctx.inline_from.get(id(tok), 0)
@@ -252,11 +261,20 @@ class HtmlRenderer(LinkRules, RendererHTML):
 
     def tag(self, tokens, idx, options, env) -> str:
         name = tokens[idx].content
+        if env["nd"].target.hidden_tag(name):
+            return ""
         url = env["nd"].target.tag_url(name)
         text = html.escape("#" + name)
         if url:
             return f'<a class="notedeck-tag" href="{html.escape(url)}">{text}</a>'
         return f'<span class="notedeck-tag">{text}</span>'
+
+    # -- cards' cloze deletions (the site's card widgets: :mod:`notedeck.render.cards`)
+    def cloze_open(self, tokens, idx, options, env) -> str:
+        return cloze_open(tokens, idx)
+
+    def cloze_close(self, tokens, idx, options, env) -> str:
+        return cloze_close(tokens, idx)
 
     # -- footnotes, in Python-Markdown's markup (Material styles it and shows it as tooltips)
     def footnote_ref(self, tokens, idx, options, env) -> str:
@@ -309,6 +327,11 @@ def _open_index(tokens: Sequence[Token], close: int) -> int:
 
 def _anchor(ref: BlockRef) -> str:
     return f'<span class="notedeck-block" id="^{html.escape(ref.id)}"></span>'
+
+
+def _card_anchor(tok: Token, ctx: Context) -> str:
+    ref = block_ref_of(tok)
+    return _anchor(ref) if ref is not None and not ctx.embedded and ctx.target.block_anchors else ""
 
 
 def _css_class(name: str) -> str:

@@ -36,6 +36,9 @@ class SiteIndex:
     backlinks_title: str = "Linked mentions"
     own_folder: frozenset[str] = frozenset()  # README/index notes whose page is ``<folder>/<stem>/`` (a clash)
     line_breaks: bool = True
+    home: str | None = None  # the note that is the site's home page (``Home.md`` …), when not index/README
+    cards: dict[str, dict[int, list]] = field(default_factory=dict)  # rel → line → cards shown as widgets
+    hide_tag: Callable[[str], bool] | None = None  # tags left off pages (those that only switch cards on)
     #: The last test run's outcome of a runnable block (``(status, message)``), None for a block that is not run:
     #: the site shows it on the block; building never runs code.
     block_status: Callable[[Note, CodeBlock], tuple[str, str] | None] | None = None
@@ -51,7 +54,10 @@ class SiteIndex:
         """The site path of a note's page (``a/b/``), as MkDocs writes it."""
         page = self._pages.get(rel)
         if page is None:
-            page = self._pages[rel] = page_path(rel, self.use_directory_urls, rel in self.own_folder)
+            if rel == self.home:
+                page = self._pages[rel] = "" if self.use_directory_urls else "index.html"
+            else:
+                page = self._pages[rel] = page_path(rel, self.use_directory_urls, rel in self.own_folder)
         return page
 
 
@@ -109,6 +115,12 @@ class SiteTarget(Target):
 
     def file_url(self, rel: str, link: Link | None) -> str:
         return relative_url(rel, self.page)
+
+    def hidden_tag(self, name: str) -> bool:
+        return self.site.hide_tag is not None and self.site.hide_tag(name)
+
+    def cards_at(self, note: Note) -> dict[int, list]:
+        return self.site.cards.get(note.rel, {})
 
     def transclusion(self, title_html: str, inner_html: str) -> str:
         """Left out of the search index: the embedded note is found on its own page (no duplicate hits)."""

@@ -68,6 +68,14 @@ class Target:
     def tag_url(self, name: str) -> str:
         return ""
 
+    def hidden_tag(self, name: str) -> bool:
+        """An inline ``#tag`` this output does not show (the site: the tags that only switch cards on)."""
+        return False
+
+    def cards_at(self, note: Note) -> dict[int, list[Any]]:
+        """The cards of ``note`` to show as card widgets, by first line (``{}``: render the text as is)."""
+        return {}
+
     def math(self, tex: str, display: bool, ctx: Any = None) -> str:
         """A formula (``ctx``: the renderer's context, where the target reports a formula it cannot show)."""
         body = html.escape(tex.strip(), quote=False)

@@ -41,7 +41,9 @@ CSS = """\
 
 def files() -> dict[str, str | Path]:
     """Site path → content (text) or source file, for every file the plugin adds."""
-    out: dict[str, str | Path] = {CSS_PATH: CSS}
+    from ..render.cards import CSS as CARDS_CSS
+
+    out: dict[str, str | Path] = {CSS_PATH: CSS + CARDS_CSS}
     folder = MATH_CSS_PATH.rsplit("/", 1)[0]
     for rel, source in math.assets().items():
         out[f"{folder}/{rel}"] = source

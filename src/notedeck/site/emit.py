@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from ..config import Config
+from ..discover import inside
 from ..vault import Diagnostics, Vault
 from .default_config import write_default_config
 
@@ -34,7 +35,9 @@ def emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> N
     out = Path(out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     final = out / "site"
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out))
+    # (output in a dot-folder of the vault, e.g. <vault>/.notedeck: MkDocs refuses a site_dir inside its
+    # docs_dir, so the site is built in the system's temporary folder and then moved there)
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=None if inside(out, vault.root) else out))
     mk_logger = logging.getLogger("mkdocs")
     old_level = mk_logger.level
     mk_logger.setLevel(logging.ERROR)
@@ -44,7 +47,8 @@ def emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> N
                 cfg_file = config.mkdocs_yml
             else:
                 cfg_file = write_default_config(Path(tmp), vault.root, staging, config.site_name)
-            mk = load_mkdocs_config(cfg_file, site_dir=staging)
+            mk = load_mkdocs_config(cfg_file, site_dir=staging,
+                                    **({"site_name": config.name} if config.name else {}))
             plugin = mk.plugins.get("notedeck")
             if plugin is None:  # a project mkdocs.yml without our plugin: notes still need its pages
                 from .plugin import NotedeckPlugin
@@ -63,6 +67,8 @@ def emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> N
                 build(mk)
             finally:
                 mk.plugins.on_shutdown()
+        if staging.parent != out:  # moved next to its final place first, so the swap below stays a rename
+            staging = Path(shutil.move(str(staging), str(Path(tempfile.mkdtemp(prefix=".site-", dir=out)) / "site")))
         if final.exists():
             old = out / f".site-old-{os.getpid()}"
             os.replace(final, old)
@@ -70,6 +76,8 @@ def emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> N
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(staging, final)
+        if staging.parent != out:
+            shutil.rmtree(staging.parent, ignore_errors=True)
     except (MkDocsException, OSError) as e:
         diagnostics.add(str(config.mkdocs_yml or vault.root), 0, 0, "error", "site-build", f"site build failed: {e}")
     except Exception as e:  # a bug in Python-Markdown, an extension or ours must not end the whole build

@@ -29,6 +29,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+from ..home import ROOT_HOMES, home_note
 from ..render import SiteIndex, TocEntry, render_page
 from ..render.html import RenderError
 from ..vault import Diagnostics, Note, Vault
@@ -50,6 +51,8 @@ class NotedeckConfig(Config):
     backlinks_title = c.Type(str, default="Linked mentions")
     tags_page = c.Type(str, default="tags.md")  # generated (with Material's tag listing) unless the vault has it
     site_url = c.Optional(c.Type(str))  # used by the Anki emitter for card links
+    card_widgets = c.Type(bool, default=True)  # cards shown as a question with a folded answer (render/cards.py)
+    show_card_tags = c.Type(bool, default=False)  # show #flashcards… (tags that only switch cards on) as tags
     results = c.Type(str, default="build/notedeck-results.json")  # the last pytest run (relative to mkdocs.yml)
 
 
@@ -62,7 +65,7 @@ class NotePage(Page):
     def read_source(self, config) -> None:
         plugin, note = self._notedeck
         self.markdown = note.text[note.frontmatter_end:]
-        self.meta = page_meta(note)
+        self.meta = page_meta(note, plugin.site.hide_tag if plugin.site is not None else None)
 
     def render(self, config, files) -> None:
         plugin, note = self._notedeck
@@ -131,12 +134,14 @@ def _tags_listings(markdown: str, content: str, toc: list[AnchorLink]) -> tuple[
     return _LISTING_DIRECTIVE.sub(inject, content), toc
 
 
-def page_meta(note: Note) -> dict:
-    """Page metadata from the model: Material tags (front matter + inline), the title Obsidian shows (the file
-    name or front-matter title, not the H1; ``index``/``README`` keep their H1)."""
+def page_meta(note: Note, hide_tag=None) -> dict:  # noqa: ANN001 - Callable[[str], bool] | None
+    """Page metadata from the model: Material tags (front matter + inline, less those ``hide_tag`` leaves out),
+    the title Obsidian shows (the file name or front-matter title, not the H1; ``index``/``README`` keep their
+    H1)."""
     meta: dict = {k: v for k, v in note.frontmatter.items() if k not in ("tags", "title")}
-    if note.tag_names:
-        meta["tags"] = note.tag_names
+    tags = [t for t in note.tag_names if not hide_tag(t)] if hide_tag is not None else note.tag_names
+    if tags:
+        meta["tags"] = tags
     title = note.frontmatter.get("title")
     if isinstance(title, str) and title:
         meta["title"] = title
@@ -217,8 +222,13 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
                 files.append(File.generated(config, tags_page, content=TAGS_PAGE_TEXT))
             elif existing is not None and (existing.private or "material/tags" not in existing.text):
                 tags_page = None  # the vault's own tags.md has no listing to link to
-        if not any(files.get_file_from_path(p) is not None for p in ("index.md", "README.md")):
+        home = home_note(vault)
+        home_rel = home.rel if home is not None and home.rel.lower() not in ROOT_HOMES else None
+        if home_rel is not None and files.get_file_from_path("index.md") is None:
+            make_home(files.get_file_from_path(home_rel), self.use_directory_urls)
+        elif not any(files.get_file_from_path(p) is not None for p in ("index.md", "README.md")):
             files.append(File.generated(config, "index.md", content=home_page(vault, config.site_name)))
+            home_rel = None
         for path, source in assets.files().items():
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, abs_src_path=str(source)) if not isinstance(source, str)
@@ -226,8 +236,9 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         own_folder = separate_folder_pages(files) if self.use_directory_urls else frozenset()
         self.site = SiteIndex.build(vault, use_directory_urls=self.use_directory_urls, tags_page=tags_page,
                                     backlinks_title=self.config.backlinks_title, own_folder=own_folder,
-                                    line_breaks=not strict_line_breaks(config.docs_dir),
-                                    block_status=self.block_status(config))
+                                    line_breaks=not strict_line_breaks(config.docs_dir), home=home_rel,
+                                    block_status=self.block_status(config),
+                                    **page_cards(vault, dict(self.config), self.collect))
         return files
 
     def block_status(self, config):
@@ -271,6 +282,37 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
             self.collect.extend([d])
         else:
             log.error(str(d))
+
+
+def make_home(f: File | None, directory_urls: bool) -> None:
+    """The vault's home note (``Home.md`` …, :mod:`notedeck.home`) becomes the site's home page."""
+    if f is None:
+        return
+    f.dest_uri = "index.html"
+    f.url = "./" if directory_urls else "index.html"
+
+
+def page_cards(vault: Vault, options: dict, diagnostics: Diagnostics | None) -> dict:
+    """The :class:`SiteIndex` fields for cards: which lines are cards (the cards extraction's own answer) and
+    the tags to leave off the pages (those that only switch cards on, unless ``show_card_tags``)."""
+    from ..anki.cards import extract
+    from ..anki.decks import is_deck_tag
+    from ..anki.settings import load_settings
+    from ..render.cards import cards_by_line
+
+    settings, _ = load_settings(vault.root, options)
+    out: dict = {}
+    if not options.get("show_card_tags"):
+        out["hide_tag"] = lambda name: is_deck_tag(name, settings)
+    if options.get("card_widgets", True):
+        try:
+            out["cards"] = cards_by_line(extract(vault, "", options).cards)
+        except Exception as e:  # a bug in the extraction must not cost the site: pages then show the raw text
+            d = (diagnostics if diagnostics is not None else vault.diagnostics).add(
+                str(vault.root), 0, 0, "error", "internal-error", f"card widgets: {type(e).__name__}: {e} (please report it)")
+            if diagnostics is None:
+                log.error(str(d))
+    return out
 
 
 def include_templates(files: Files, config) -> None:

@@ -122,7 +122,7 @@ def snippets_dir(config, out: Path) -> Path:  # noqa: ANN001 - notedeck.config.C
 
 
 def syntax_diagnostics(vault: Vault, diagnostics: Diagnostics) -> None:
-    """A ``code-syntax`` warning for each extracted Python block that does not compile, and a ``bad-option``
+    """A ``code-syntax`` error for each extracted Python block that does not compile, and a ``bad-option``
     warning for each option value of a runnable block that cannot be used (``timeout="abc"``)."""
     from .blocks import bad_options
 
@@ -137,16 +137,18 @@ def syntax_diagnostics(vault: Vault, diagnostics: Diagnostics) -> None:
                 compile("\n" * (b.fence.code_line - 1) + b.code, str(note.path), "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
                         dont_inherit=True)
             except SyntaxError as e:
-                diagnostics.add(note.path, e.lineno or b.fence.code_line, e.offset or 1, "warning", "code-syntax",
+                diagnostics.add(note.path, e.lineno or b.fence.code_line, e.offset or 1, "error", "code-syntax",
                                 f"python block at line {b.line} does not compile: {e.msg}")
             except ValueError as e:  # e.g. NUL bytes
-                diagnostics.add(note.path, b.fence.code_line, 1, "warning", "code-syntax", str(e))
+                diagnostics.add(note.path, b.fence.code_line, 1, "error", "code-syntax", str(e))
 
 
 def emit(vault: Vault, config, out: Path, diagnostics: Diagnostics) -> None:  # noqa: ANN001
     """``notedeck build`` step: extract snippets (see :func:`snippets_dir` for where)."""
+    from notedeck.discover import hidden_inside
+
     dest = snippets_dir(config, Path(out))
-    if _inside(dest, vault.root):
+    if _inside(dest, vault.root) and not hidden_inside(dest, vault.root):
         diagnostics.add(vault.root, 0, 0, "error", "output-in-vault",
                         f"snippets folder {dest} lies inside the vault; not written")
         return
@@ -156,10 +158,11 @@ def emit(vault: Vault, config, out: Path, diagnostics: Diagnostics) -> None:  # 
 
 @click.command("extract")
 @click.argument("vault", required=False)
-@click.option("--out", default="snippets", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for the extracted .py files.")
+@click.option("--out", default=None, type=click.Path(file_okay=False),
+              help="Folder for the extracted .py files [default: ./snippets; <vault>/.notedeck/snippets when run "
+                   "inside the vault].")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 and list the files when OUT is stale.")
-def extract(vault: str | None, out: str, check: bool) -> None:
+def extract(vault: str | None, out: str | None, check: bool) -> None:
     """Write each note's runnable Python blocks to OUT/<note path>.py."""
     from notedeck.config import load_config
 
@@ -168,8 +171,13 @@ def extract(vault: str | None, out: str, check: bool) -> None:
         click.echo(f"notedeck: vault folder {config.vault} does not exist", err=True)
         sys.exit(2)
     v = Vault.load(config.vault, check=False)
+    from notedeck.discover import HIDDEN_OUT, default_out, hidden_inside
+
+    if out is None:  # ./snippets, or .notedeck/snippets where build's output goes into a dot-folder
+        hidden = default_out(v.root)
+        out = str(hidden / "snippets") if hidden.name == HIDDEN_OUT else "snippets"
     out_dir = Path(out)
-    if _inside(out_dir, v.root):
+    if _inside(out_dir, v.root) and not hidden_inside(out_dir, v.root):
         click.echo(f"notedeck: --out {out} lies inside the vault; refusing to write there", err=True)
         sys.exit(2)
     for d in v.diagnostics.sorted():

@@ -125,8 +125,14 @@ class NoteFile(pytest.File):
         for line, col, message in bad_options(note, self.blocks):
             self.warn(pytest.PytestCollectionWarning(f"{self.display}:{line}:{col}: warning[bad-option]: {message}"))
         timeout = default_timeout(self.config)
+        from .requires import missing, skip_reason
+
         for block in self.blocks:
-            yield BlockItem.from_parent(self, name=block.name, block=block, timeout=block.timeout or timeout)
+            item = BlockItem.from_parent(self, name=block.name, block=block, timeout=block.timeout or timeout)
+            gone = missing(note, block.fence)  # ``requires: [scipy]``: skipped, not failed, without scipy
+            if gone:
+                item.add_marker(pytest.mark.skip(reason=f"{skip_reason(gone)} ({item.location_text})"))
+            yield item
 
     def setup(self) -> None:
         self.session_ = executor(self.config).session(self.path, self.blocks, self.display, self.line_count)

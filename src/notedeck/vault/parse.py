@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import yaml
 from markdown_it.token import Token
 
+from .yaml_errors import explain as explain_yaml
 from .annotations import (is_callout_title, set_block_ref, set_callout, set_callout_title, set_directive,
                           set_html_links, set_link, set_web_embed)
 from .diagnostics import Diagnostic
@@ -161,13 +162,10 @@ class _Builder:
         try:
             data = _load_yaml(token.content) if token.content.strip() else {}
         except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            line = (mark.line + 2) if mark else 1
-            col = (mark.column + 1) if mark else 1
-            problem = getattr(e, "problem", None) or str(e).splitlines()[0]
             # Obsidian shows such a note (a template's ``{{date}}`` …) without its properties: so do we,
             # but a ``publish``/``draft`` line that still reads as a flag keeps a private note private.
-            self.diag(line, col, "warning", "bad-frontmatter", f"invalid YAML front matter: {problem}")
+            line, col, message = explain_yaml(e)
+            self.diag(line, col, "warning", "bad-frontmatter", message)
             note.frontmatter = _privacy_flags(token.content)
             return
         if not isinstance(data, dict):

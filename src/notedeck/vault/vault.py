@@ -10,6 +10,7 @@ from typing import Literal
 from .diagnostics import Diagnostics
 from .files import discover, read_note_text
 from .index import Target, VaultIndex
+from .suggest import suggestion
 from .note import BlockRef, Heading, Link, Note, media_kind
 from .parse import parse_note
 
@@ -108,7 +109,8 @@ class Vault:
             return Resolved(link, target, problem="outside-vault", message=f"{link.raw} points outside the vault; not followed")
         if not target.found:
             what = "note or file" if media_kind(link.target) == "note" else "file"
-            return Resolved(link, target, problem=broken, message=f"{link.raw} matches no {what} in the vault")
+            return Resolved(link, target, problem=broken,
+                            message=f"{link.raw} matches no {what} in the vault{suggestion(self, link)}")
         note = target.note
         if note is None:
             return Resolved(link, target)
@@ -141,6 +143,10 @@ class Vault:
                     self.diagnostics.add(display, link.line, link.col, "warning", "ambiguous-link",
                                          f"{link.raw} matches {len(r.target.candidates)} files "
                                          f"({', '.join(r.target.candidates)}); using {r.target.rel}")
+                if not link.embed and r.note is not None and r.note.private and not note.private:
+                    self.diagnostics.add(display, link.line, link.col, "warning", "private-link",
+                                         f"{link.raw} links to a private note (publish: false / draft: true); "
+                                         "the site shows the link's text only")
                 if link.embed and r.note is not None and r.note.private and not note.private:
                     self.diagnostics.add(display, link.line, link.col, "warning", "private-embed",
                                          f"{link.raw} embeds a private note (publish: false / draft: true); "
