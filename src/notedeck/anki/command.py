@@ -12,6 +12,7 @@ from ..vault import Vault
 from pathlib import Path
 
 from .cards import Card, extract
+from .deck import answer_html
 from .emit import base_deck, render_context
 from .identity import identify
 from .state import State
@@ -48,7 +49,8 @@ def cards(vault: str | None, as_json: bool, out: str) -> None:
     config = load_config(vault)
     v = Vault.load(config.vault)
     result = extract(v, base_deck(config), config.options)
-    decisions = identify(result.cards, State.load(Path(out) / "anki"))
+    ctx = render_context(v, config)
+    decisions = identify(result.cards, State.load(Path(out) / "anki"), lambda card: answer_html(card, ctx))
     if as_json:
         click.echo(json.dumps([card_record(c) for c in result.cards], ensure_ascii=False, indent=2))
     else:

@@ -30,7 +30,7 @@ from .identity import Decision, identify
 from .models import MODELS
 from .render import RenderContext, render_blocks, render_inline
 from .text import Part
-from .state import State
+from .state import ANSWER_CHARS, State
 
 _CLOZE_NUM = re.compile(r"{{c(\d+)::.+?}}", re.DOTALL)
 
@@ -148,6 +148,12 @@ def source_html(card: Card, ctx: RenderContext) -> str:
     return html
 
 
+def answer_html(card: Card, ctx: RenderContext) -> str:
+    """A card's answer as the state keeps it (for :mod:`.identity`): its HTML, as in its Back field."""
+    ctx.note = card.note
+    return render_side(card.back, ctx)
+
+
 def fields_of(card: Card, ctx: RenderContext) -> list[str]:
     """Field values in the order of the card's note type."""
     ctx.note = card.note
@@ -186,7 +192,7 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
     folder.mkdir(parents=True, exist_ok=True)
     if state is None:
         state = State.load(folder)
-    decisions = identify(cards, state)
+    decisions = identify(cards, state, lambda card: answer_html(card, ctx))
     index, note_key = 0, None
     decks: dict[str, _Deck] = {}
     retyped: list[tuple[Card, str]] = []
@@ -208,8 +214,12 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
         kind = card.kind
         if card.note_key != note_key:
             note_key, index = card.note_key, 0
-        mod, before = update(guid, content_hash(kind, deck_and_tags, flds), kind, note_key, card.key,
-                             card.front_text, card.back_text if kind != "cloze" else "", card.note.rel, index)
+        key = card.key
+        answer = fields[1] if kind != "cloze" else ""
+        mod, before = update(guid, content_hash(kind, deck_and_tags, flds), kind, note_key, key,
+                             card.front_text,
+                             answer if len(answer) <= ANSWER_CHARS else answer[:ANSWER_CHARS],
+                             "" if note_key == card.note.rel else card.note.rel, index)
         index += 1
         if before and before != kind:
             retyped.append((card, before))

@@ -75,13 +75,16 @@ class _NoteCards:
         self.tokens = note.tokens
         self.structure = Structure(note.tokens, note.text)
         self.result = Extraction()
+        self.has_sr = "<!--SR:" in note.text
+        self._seps, self._rev = settings.inline_seps, settings.sep_rev
         self._index: tuple[list[int], list[tuple[int, int, tuple[str, ...], str]]] | None = None
         self._deck_lines: list[int] = []
         self._deck_names: list[str] = []
         if not settings.folders_to_decks:
-            lines = note.text.split("\n")
-            body = [(t.span.line, t.name) for t in note.tags if t.span is not None and is_deck_tag(t.name, settings)
-                    and not _opens_card(lines, t.span.line, t.name, settings)]
+            body = [(t.span.line, t.name) for t in note.tags if t.span is not None and is_deck_tag(t.name, settings)]
+            if len(body) > 1:
+                lines = note.text.split("\n")
+                body = [(line, name) for line, name in body if not _opens_card(lines, line, name, settings)]
             if len(body) > 1:  # one tag or none: every card is in the note's deck
                 body.sort()
                 self._deck_lines = [line for line, _ in body]
@@ -166,16 +169,15 @@ class _NoteCards:
         deck = self.deck_at(line, tag) if (tag is not None or self._deck_lines) else self.deck
         card = Card(self.note, line, end_line, kind, front, back, key, deck, self.tags, ctx, anchor,
                     origin, front_text, back_text, self.note_key)  # type: ignore[arg-type]
-        schedule = self._schedule(back if kind != "cloze" else front, end_line)
-        if schedule:
-            card.schedule = schedule
+        if self.has_sr:
+            schedule = self._schedule(back if kind != "cloze" else front, end_line)
+            if schedule:
+                card.schedule = schedule
         self.result.cards.append(card)
         return card
 
     def _schedule(self, parts: list[Part], end_line: int) -> tuple[tuple[str, int, int], ...]:
         """OSR's schedule of a card: a ``<!--SR:…-->`` at the end of its text or on the line below it."""
-        if "<!--SR:" not in self.note.text:
-            return ()
         for kind, value in reversed(parts):
             for t in reversed(value) if kind != "html" else ():
                 if t.type in ("html_inline", "html_block") and t.content.lstrip().startswith("<!--SR:"):
@@ -183,23 +185,22 @@ class _NoteCards:
         below = self.sr_blocks.get(end_line + 1)
         return schedule_of(below) if below else ()
 
-    def question_card(self, line: int, children: list[Token]) -> Card | None:
+    def question_card(self, line: int, children: list[Token], source: str) -> Card | None:
         """The usual one-line ``Q::A`` in one step: the separator in the first token, which is text without Anki
         cloze braces, and both sides non-empty; None otherwise (:func:`_split_separator` and :meth:`add` decide)."""
-        c = children[0].content
-        if children[0].type != "text" or "{{" in c or "}}" in c:
+        first = children[0]
+        c = first.content
+        if first.type != "text" or "{{" in c or "}}" in c:
             return None
-        s = self.settings
-        source = c if len(children) == 1 else None
-        for sep in s.inline_seps:
-            p = c.find(sep)
-            if p >= 0:
+        for sep in self._seps:  # the longest present wins (OSR)
+            if sep in source:
+                p = c.find(sep)
+                if p < 0:
+                    return None  # the separator is further on: the general split decides
                 break
-            if source is None and any(sep in t.content for t in children if t.type == "text"):
-                return None  # a longer separator further on: the general split decides
         else:
             return None
-        rev = s.reversed_sep(sep)
+        rev = sep == self._rev
         question, answer = c[:p].strip(), c[p + len(sep):].lstrip()
         if not question or not answer.strip():
             return None
@@ -214,7 +215,7 @@ class _NoteCards:
         consumed_to = -1  # blocks up to here were used as a multi-line answer
         last_cards: dict[int, Card] = {}  # paragraph end line → last card made from it
         walk = _WALK
-        may_hold_card = self.settings.may_hold_card
+        needles = self.settings._needles
         for i in [k for k, t in enumerate(tokens) if t.type in walk]:
             t = tokens[i]
             tt = t.type
@@ -222,9 +223,13 @@ class _NoteCards:
                 if comment:
                     continue
                 made: list[Card] = []
-                if i > consumed_to and may_hold_card(tokens[i + 1].content):  # cheap pre-check
-                    made, upto = self.paragraph(i)
-                    consumed_to = max(consumed_to, upto)
+                if i > consumed_to:
+                    source = tokens[i + 1].content
+                    for n in needles:  # cheap pre-check (settings.may_hold_card, inlined: once per paragraph)
+                        if n in source:
+                            made, upto = self.paragraph(i)
+                            consumed_to = max(consumed_to, upto)
+                            break
                 ref = t.meta.get("block_id")
                 if ref is not None:
                     target = made[-1] if (made and not ref.standalone) else (
@@ -234,10 +239,11 @@ class _NoteCards:
                 if made:
                     last_cards[made[-1].end_line] = made[-1]
             elif tt == "heading_open":
-                if not comment and i > consumed_to and t.markup in ("=", "-") and may_hold_card(tokens[i + 1].content):
+                if not comment and i > consumed_to and t.markup in ("=", "-") and \
+                        self.settings.may_hold_card(tokens[i + 1].content):
                     self.setext(i)
             elif tt == "code_block":
-                if not comment and i > consumed_to and may_hold_card(t.content):
+                if not comment and i > consumed_to and self.settings.may_hold_card(t.content):
                     self.indented(t)
             elif tt == "obsidian_comment_open":
                 comment += 1
@@ -289,9 +295,13 @@ class _NoteCards:
         made: list[Card] = []
         upto = i + 2
         source = inline.content
-        has_sep = any(sep in source for sep in s.inline_seps)
-        if "\n" not in source and not skip_first and not s.question_mark(source):  # one line: the common case
-            card = self.question_card(first_line, children) if has_sep else None
+        has_sep = False
+        for sep in s.inline_seps:
+            if sep in source:
+                has_sep = True
+                break
+        if "\n" not in source and not skip_first and (len(source) > s.mark_len or not s.question_mark(source)):  # one line
+            card = self.question_card(first_line, children, source) if has_sep else None
             if card is not None:
                 return [card], upto
             split = _split_separator(children, s.inline_seps, s.sep_rev) if has_sep else None

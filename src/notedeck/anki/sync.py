@@ -144,7 +144,7 @@ def sync(vault: Vault, cards: list[Card], base: str, ctx: RenderContext, collect
             state.path = Path(tmp) / STATE_NAME
             with gc_paused():
                 stats = write_package(cards, ctx, base, Path(tmp), state)
-            mods = {g: e.mod for g, e in state.seen.items()}
+            mods = {g: e[1] for g, e in state.seen.items()}
             plan = plan_sync(col, cards, mods, vault_marker(vault))
             plan.decisions = stats.decisions
             if plan.deleted and len(plan.deleted) * 3 > plan.ours and not force:
