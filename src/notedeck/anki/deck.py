@@ -15,6 +15,7 @@ import sqlite3
 import time
 import warnings
 import zipfile
+from datetime import date
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -49,25 +50,48 @@ class _Deck(genanki.Deck):
         # one per note: guid, note type, mod, tags (as :func:`tags_field` gives them), fields joined by
         # ``\x1f``, sort field
         self.rows: list[tuple[str, genanki.Model, int, str, str, str]] = []
+        self.schedules: dict[str, tuple] = {}  # guid → OSR schedule per card (review cards, not new ones)
 
     def write_to_db(self, cursor, timestamp: float, id_gen):  # type: ignore[override]
         for model in dict.fromkeys(row[1] for row in self.rows):
             self.models[model.model_id] = model
         super().write_to_db(cursor, timestamp, id_gen)  # deck and note types (self.notes is empty)
-        notes, cards = [], []
+        notes, cards, reviews = [], [], []
         add_note, add_card = notes.append, cards.append
+        schedules = self.schedules
         did = self.deck_id
         fixed = {m: range(len(m.templates)) for m in self.models.values() if m.model_type != genanki.Model.CLOZE}
         for guid, model, mod, tags, flds, sfld in self.rows:
             nid = next(id_gen)
             add_note((nid, guid, model.model_id, mod, tags, flds, sfld))
             ords = fixed.get(model)
-            for ord_ in ords if ords is not None else _ords(model, sfld):
-                add_card((next(id_gen), nid, did, ord_, mod))
+            sched = schedules.get(guid) if schedules else None
+            for k, ord_ in enumerate(ords if ords is not None else _ords(model, sfld)):
+                entry = sched[k] if sched is not None and k < len(sched) else None
+                if entry is None:
+                    add_card((next(id_gen), nid, did, ord_, mod))
+                else:  # OSR's review state: a review card (Anki's importer keeps it with "import scheduling")
+                    reviews.append((next(id_gen), nid, did, ord_, mod, *_review(entry, timestamp)))
         # notes: id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data
         cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'')", notes)
         # cards: id, nid, did, ord, mod, usn, then type … data all zero / empty, as genanki writes them
         cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,-1,0,0,0,0,0,0,0,0,0,0,0,'')", cards)
+        # type 2 / queue 2 (review), due (days since the package's creation day), interval, ease factor
+        cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,-1,2,2,?,?,?,0,0,0,0,0,0,'')", reviews)
+
+
+_PACKAGE_CREATED = 1411124400  # ``crt`` of genanki's collection: review due dates count days from it
+
+
+def _review(entry: tuple[str, int, int], timestamp: float) -> tuple[int, int, int]:
+    """OSR's (due date, interval, ease) → the package's (due, ivl, factor)."""
+    due, ivl, ease = entry
+    today = int((timestamp - _PACKAGE_CREATED) // 86400)
+    try:
+        days = (date.fromisoformat(due) - date.fromtimestamp(timestamp)).days
+    except ValueError:
+        days = 0
+    return today + days, max(1, ivl), ease * 10
 
 
 def _ords(model: genanki.Model, first_field: str) -> Sequence[int]:
@@ -224,6 +248,8 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
         if before and before != kind:
             retyped.append((card, before))
         deck.rows.append((guid, MODELS[kind], mod, tags_str, flds, fields[0]))
+        if card.schedule and not before and guid not in state.cards:  # first build of this card only
+            deck.schedules[guid] = card.schedule
     if base_deck not in decks:
         decks[base_deck] = _Deck(deck_id(base_deck), base_deck)
     target = folder / f"{package_name(base_deck)}.apkg"
