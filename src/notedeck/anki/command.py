@@ -81,7 +81,7 @@ def sync(vault: str | None, collection: str, out: str, dry_run: bool, force: boo
         from .sync import SyncError
         from .sync import sync as run_sync
     except ImportError as e:  # pragma: no cover - the anki package is an extra
-        click.echo(f"notedeck: sync needs Anki's library: pip install 'notedeck[anki]' ({e})", err=True)
+        click.echo(f"notedeck: sync needs Anki's library: pip install anki (or notedeck's test extra) ({e})", err=True)
         sys.exit(1)
     config = load_config(vault)
     v = Vault.load(config.vault)

@@ -1,5 +1,5 @@
 """``notedeck sync [VAULT] --collection PATH``: the vault's cards into an Anki collection file, with Anki's own
-library (the ``anki`` package: ``pip install 'notedeck[anki]'``).
+library (the ``anki`` package: ``pip install anki``; notedeck's ``test`` extra installs it).
 
 What an ``.apkg`` import cannot do, sync does: cards deleted from the notes are removed (only notes of
 notedeck's own note types whose Source links to this vault), and cards whose deck changed move there with
