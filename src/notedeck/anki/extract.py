@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from functools import cached_property
 from pathlib import Path
@@ -14,49 +13,16 @@ from markdown_it.token import Token
 from ..vault import Diagnostic, Note, Vault
 from .card import Card, Extraction, Kind, normalize
 from .cloze import _footnotes, to_cloze
-from .decks import Groups, cards_mode, deck_of, is_deck_tag, note_key, tag_deck, tags_of
+from .decks import Groups, cards_mode, deck_of, is_deck_tag, lead_tag, note_key, opens_card, tag_deck, tags_of
+from .lookalikes import indented, setext, untagged
 from .optin import heading_cards, table_cards, table_directive_before
+from .schedule import schedule_of
 from .settings import DEFAULT, CardSettings, load_settings
 from .structure import Structure
 from .text import Part, _blank_side, _inline_only, _join, _lines, _split_separator, _strip, _text, line_text, plain, plain_parts
 
 _WALK = frozenset({"paragraph_open", "obsidian_comment_open", "obsidian_comment_close", "table_open",
                    "footnote_block_open", "heading_open", "code_block"})
-SR_RE = re.compile(r"(\d{4}-\d{2}-\d{2}),(\d+),(\d+)")
-
-
-def schedule_of(comment: str) -> tuple[tuple[str, int, int] | None, ...]:
-    """``<!--SR:!2024-05-01,12,250!…-->`` → ((due, interval, ease), …), one per card of the note (None for a
-    card with another algorithm's data, e.g. OSR's FSRS entries, or a new one)."""
-    body = comment.strip()
-    body = body[len("<!--SR:"):].split("-->", 1)[0]
-    out: list[tuple[str, int, int] | None] = []
-    for item in body.split("!") if "!" in body else [body]:
-        if not item and not out and body.startswith("!"):
-            continue
-        m = SR_RE.fullmatch(item.strip())
-        out.append((m.group(1), int(m.group(2)), int(m.group(3))) if m else None)
-    return tuple(out) if any(out) else ()
-
-
-def _opens_card(lines: list[str], line: int, name: str, settings: CardSettings) -> bool:
-    """The tag opens a one-line card (``#flashcards/a Q::A``): it is that card's deck, not the note's."""
-    text = lines[line - 1].lstrip() if 0 < line <= len(lines) else ""
-    return text.startswith("#" + name) and any(s in text for s in settings.inline_seps)
-
-
-def _lead_tag(children: list[Token], settings: CardSettings) -> tuple[str | None, list[Token]]:
-    """A flashcard tag opening a card's question (``#flashcards/a Q::A``, or alone on the line above it): its
-    name, and the question without it (as OSR, it picks the card's deck and is not part of the question)."""
-    k = 0
-    while k < len(children) and children[k].type == "text" and not children[k].content.strip():
-        k += 1
-    if k >= len(children) or children[k].type != "tag" or not is_deck_tag(children[k].content, settings):
-        return None, children
-    rest = list(children[k + 1:])
-    if rest and rest[0].type in ("softbreak", "hardbreak"):
-        rest = rest[1:]
-    return children[k].content, _strip(rest, copy=False)
 
 
 class _NoteCards:
@@ -84,7 +50,7 @@ class _NoteCards:
             body = [(t.span.line, t.name) for t in note.tags if t.span is not None and is_deck_tag(t.name, settings)]
             if len(body) > 1:
                 lines = note.text.split("\n")
-                body = [(line, name) for line, name in body if not _opens_card(lines, line, name, settings)]
+                body = [(line, name) for line, name in body if not opens_card(lines, line, name, settings)]
             if len(body) > 1:  # one tag or none: every card is in the note's deck
                 body.sort()
                 self._deck_lines = [line for line, _ in body]
@@ -149,7 +115,7 @@ class _NoteCards:
         cloze = kind == "cloze"
         tag = None
         if front and front[0][0] == "inline" and front[0][1] and front[0][1][0].type in ("tag", "text"):
-            tag, children = _lead_tag(front[0][1], self.settings)
+            tag, children = lead_tag(front[0][1], self.settings)
             if tag is not None:
                 front = [("inline", children), *front[1:]]
         if front_text is None:
@@ -241,10 +207,10 @@ class _NoteCards:
             elif tt == "heading_open":
                 if not comment and i > consumed_to and t.markup in ("=", "-") and \
                         self.settings.may_hold_card(tokens[i + 1].content):
-                    self.setext(i)
+                    setext(self, i)
             elif tt == "code_block":
                 if not comment and i > consumed_to and self.settings.may_hold_card(t.content):
-                    self.indented(t)
+                    indented(self, t)
             elif tt == "obsidian_comment_open":
                 comment += 1
             elif tt == "obsidian_comment_close":
@@ -258,30 +224,6 @@ class _NoteCards:
             heading_cards(self)
         self.check_duplicates()
         return self.result
-
-    def setext(self, i: int) -> None:
-        """A paragraph underlined by ``---`` / ``===`` is a heading in Markdown; OSR still reads its lines as a
-        card (the end marker ``---`` even ends it on purpose). Its cards are made, with a warning unless the
-        underline is the configured end marker."""
-        made, _ = self.paragraph(i)
-        inline = self.tokens[i + 1]
-        under = inline.map[1] if inline.map else 0  # the underline's line (1-based)
-        if made and set(self.settings.end_marker) != {self.tokens[i].markup}:
-            self.diag(made[-1].line, "setext-card",
-                      f"the line '{self.tokens[i].markup * 3}' below this card (line {under}) makes its text a heading "
-                      f"in Obsidian and on the site; put a blank line before it")
-
-    def indented(self, t: Token) -> None:
-        """An indented code block holding ``Q::A`` or a ``?`` line: code in Markdown (and on the site), so not a
-        card here; OSR reads such lines as cards, so say it."""
-        s = self.settings
-        lines = t.content.split("\n")
-        hit = next((k for k, ln in enumerate(lines) if any(sep in ln for sep in s.inline_seps)
-                    or s.question_mark(ln)), None)
-        if hit is not None and t.map:
-            self.diag(t.map[0] + 1 + hit, "indented-card",
-                      "this card line is indented 4 spaces or more, which makes it a code block in Markdown: "
-                      "not a card (remove the indentation to make it one)")
 
     def paragraph(self, i: int) -> tuple[list[Card], int]:
         """Cards of the paragraph (or setext heading) opened at token ``i``; returns them and the last token
@@ -391,7 +333,7 @@ class _NoteCards:
                 self.diag(line, "bad-cloze", "empty cloze deletion; card not written")
                 return
         front = _strip(converted)
-        tag, front = _lead_tag(front, self.settings)
+        tag, front = lead_tag(front, self.settings)
         text = plain(front)
         if not text.strip():
             self.diag(line, "empty-card", "cloze card has no text")
@@ -418,28 +360,6 @@ class _NoteCards:
             seen[card.key] = card
             kept.append(card)
         self.result.cards = kept
-
-
-def untagged(note: Note, settings: CardSettings) -> Diagnostic | None:
-    """A note that makes no cards but has a line that would be one: said once, at its first such line."""
-    text = note.text
-    if not any(sep in text for sep in settings.inline_seps) and not (settings.ml and settings.ml in text):
-        return None
-    probe = _NoteCards.__new__(_NoteCards)  # the split rules only: no deck, no context
-    probe.settings, probe.tokens = settings, note.tokens
-    for k, t in enumerate(note.tokens):
-        if t.type != "inline" or k == 0 or note.tokens[k - 1].type != "paragraph_open":
-            continue
-        lines = _lines(t.children or [])
-        for n, line in enumerate(lines):
-            text_ = line_text(line)
-            if _split_separator(line, settings.inline_seps, settings.sep_rev) is not None or (
-                    text_ is not None and settings.question_mark(text_) and 0 < n):
-                tags = " or ".join("#" + tg for tg in settings.tags)
-                return Diagnostic(str(note.path), (t.map[0] if t.map else 0) + 1 + n, 1, "info", "untagged-card",
-                                  f"this line looks like a card, but the note is not tagged {tags} (nor "
-                                  f"'cards: true'): no card")
-    return None
 
 
 def extract_note(vault: Vault, note: Note, base_deck: str, options: dict[str, Any] | None = None,
