@@ -107,6 +107,7 @@ def test_lines_that_look_like_cards_but_are_not_are_reported(tmp_path):
     r = cards_of(root)
     assert [(c.note.rel, c.front_text, c.back_text) for c in r.cards] == [("setext.md", "Question", "Answer")]
     got = sorted((Path(d.path).name, d.line, d.severity, d.code) for d in r.diagnostics)
+    assert any("below this card (line 6)" in d.message for d in r.diagnostics)
     assert got == [("indented.md", 5, "warning", "indented-card"), ("setext.md", 3, "warning", "setext-card"),
                    ("untagged.md", 3, "info", "untagged-card")]
 

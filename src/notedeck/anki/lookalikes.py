@@ -20,7 +20,7 @@ def setext(self: _NoteCards, i: int) -> None:
     underline is the configured end marker."""
     made, _ = self.paragraph(i)
     inline = self.tokens[i + 1]
-    under = inline.map[1] if inline.map else 0  # the underline's line (1-based)
+    under = inline.map[1] + 1 if inline.map else 0  # the underline's line (1-based)
     if made and set(self.settings.end_marker) != {self.tokens[i].markup}:
         self.diag(made[-1].line, "setext-card",
                   f"the line '{self.tokens[i].markup * 3}' below this card (line {under}) makes its text a heading "
