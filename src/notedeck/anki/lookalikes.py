@@ -39,8 +39,15 @@ def indented(self: _NoteCards, t: Token) -> None:
                   "not a card (remove the indentation to make it one)")
 
 
+def _asks(front: list[Token]) -> bool:
+    """A one-line card's question that asks something (ends with ``?``): ``key:: value`` lines are mostly
+    Dataview's inline fields, not cards."""
+    return bool(front) and front[-1].type == "text" and front[-1].content.rstrip().endswith(("?", "？"))
+
+
 def untagged(note: Note, settings: CardSettings) -> Diagnostic | None:
-    """A note that makes no cards but has a line that would be one: said once, at its first such line."""
+    """A note that makes no cards but has a line that would be one (a question ending with ``?`` before a
+    separator, or a multi-line card): said once, at its first such line."""
     text = note.text
     if not any(sep in text for sep in settings.inline_seps) and not (settings.ml and settings.ml in text):
         return None
@@ -50,7 +57,8 @@ def untagged(note: Note, settings: CardSettings) -> Diagnostic | None:
         lines = _lines(t.children or [])
         for n, line in enumerate(lines):
             text_ = line_text(line)
-            if _split_separator(line, settings.inline_seps, settings.sep_rev) is not None or (
+            split = _split_separator(line, settings.inline_seps, settings.sep_rev)
+            if (split is not None and _asks(split[0])) or (
                     text_ is not None and settings.question_mark(text_) and 0 < n):
                 tags = " or ".join("#" + tg for tg in settings.tags)
                 return Diagnostic(str(note.path), (t.map[0] if t.map else 0) + 1 + n, 1, "info", "untagged-card",
