@@ -241,7 +241,7 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
         key = card.key
         answer = fields[1] if kind != "cloze" else ""
         mod, before = update(guid, content_hash(kind, deck_and_tags, flds), kind, note_key, key,
-                             card.front_text,
+                             card.front_text[:ANSWER_CHARS],
                              answer if len(answer) <= ANSWER_CHARS else answer[:ANSWER_CHARS],
                              "" if note_key == card.note.rel else card.note.rel, index)
         index += 1

@@ -88,7 +88,7 @@ class _NoteCards:
     def context(self, line: int) -> tuple[tuple[str, ...], str]:
         """Breadcrumb (note title › headings) and anchor of the innermost heading around ``line``;
         cards of one section share the same tuple."""
-        starts, sections = self._section_index()
+        starts, sections = self._index or self._section_index()
         k = bisect_right(starts, line)
         while k:
             k -= 1
@@ -237,15 +237,12 @@ class _NoteCards:
         made: list[Card] = []
         upto = i + 2
         source = inline.content
-        has_sep = False
-        for sep in s.inline_seps:
-            if sep in source:
-                has_sep = True
-                break
         if "\n" not in source and not skip_first and (len(source) > s.mark_len or not s.question_mark(source)):  # one line
-            card = self.question_card(first_line, children, source) if has_sep else None
-            if card is not None:
-                return [card], upto
+            if children:
+                card = self.question_card(first_line, children, source)  # the usual case, in one step
+                if card is not None:
+                    return [card], upto
+            has_sep = any(sep in source for sep in self._seps)
             split = _split_separator(children, s.inline_seps, s.sep_rev) if has_sep else None
             if split is not None:
                 front_t, back_t, rev = split
@@ -256,6 +253,7 @@ class _NoteCards:
             elif s.may_hold_cloze(source):
                 self.cloze(first_line, first_line, children, made)
             return made, upto
+        has_sep = any(sep in source for sep in self._seps)
         lines = _lines(children)
         start = 1 if skip_first else 0
         multi = (s.ml and s.ml in source) or (s.ml_rev and s.ml_rev in source)

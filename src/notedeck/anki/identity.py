@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .card import Card, normalize
-from .state import Entry, State
+from .state import ANSWER_CHARS, Entry, State
 
 Q_REWORD = 0.75
 A_SAME = 0.9
@@ -74,7 +74,7 @@ def score(card: Card, old: Entry, index: int, renamed: bool = False, answer: str
     ``old``; 0 when it does not."""
     if card.kind != old.kind:
         return 0.0
-    q_new, q_old = normalize(card.front_text), normalize(old.question) if old.question else old.key
+    q_new, q_old = normalize(card.front_text[:ANSWER_CHARS]), normalize(old.question) if old.question else old.key
     a_new, a_old = (normalize(answer), normalize(old.answer)) if card.kind != "cloze" else ("", "")
     q = _ratio(q_new, q_old)
     a = _ratio(a_new, a_old) if a_new or a_old else 1.0
@@ -92,7 +92,7 @@ def _pair(cards: list[tuple[Card, int]], olds: list[tuple[str, Entry]], renamed:
     """Greedy pairing, best score first (ties: file order)."""
     scored = []
     for ci, (card, index) in enumerate(cards):
-        answer = answer_of(card) if card.kind != "cloze" else ""
+        answer = answer_of(card)[:ANSWER_CHARS] if card.kind != "cloze" else ""
         for oi, (_, old) in enumerate(olds):
             s = score(card, old, index, renamed, answer)
             if s > 0:

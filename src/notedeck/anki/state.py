@@ -19,7 +19,7 @@ from ..emitters import atomic_write
 
 STATE_NAME = "state.json"
 VERSION = 3
-ANSWER_CHARS = 400  # characters of an answer kept for matching
+ANSWER_CHARS = 160  # characters of a question and of an answer (its HTML) kept for matching
 
 
 class Entry(NamedTuple):
