@@ -31,7 +31,7 @@ from .identity import Decision, identify
 from .models import MODELS
 from .render import RenderContext, render_blocks, render_inline
 from .text import Part
-from .state import ANSWER_CHARS, State
+from .state import ANSWER_CHARS, HASH_CHARS, State
 
 _CLOZE_NUM = re.compile(r"{{c(\d+)::.+?}}", re.DOTALL)
 
@@ -191,7 +191,7 @@ def fields_of(card: Card, ctx: RenderContext) -> list[str]:
 
 def content_hash(kind: str, deck_and_tags: str, flds: str) -> str:
     """What decides "changed": note type, deck, tags and every field (``flds``: joined by ``\\x1f``)."""
-    return hashlib.sha1(f"{kind}\x1f{deck_and_tags}\x1f{flds}".encode()).hexdigest()
+    return hashlib.sha1(f"{kind}\x1f{deck_and_tags}\x1f{flds}".encode()).hexdigest()[:HASH_CHARS]
 
 
 @dataclass
@@ -241,7 +241,7 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
         key = card.key
         answer = fields[1] if kind != "cloze" else ""
         mod, before = update(guid, content_hash(kind, deck_and_tags, flds), kind, note_key, key,
-                             card.front_text[:ANSWER_CHARS],
+                             "" if card.front_text == key else card.front_text[:ANSWER_CHARS],  # "": the key says it
                              answer if len(answer) <= ANSWER_CHARS else answer[:ANSWER_CHARS],
                              "" if note_key == card.note.rel else card.note.rel, index)
         index += 1

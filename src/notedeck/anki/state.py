@@ -19,7 +19,8 @@ from ..emitters import atomic_write
 
 STATE_NAME = "state.json"
 VERSION = 3
-ANSWER_CHARS = 160  # characters of a question and of an answer (its HTML) kept for matching
+ANSWER_CHARS = 100  # characters of a question and of an answer (its HTML) kept for matching
+HASH_CHARS = 20  # of a card's content hash (80 bits; a version-2 state kept 40, still compared)
 
 
 class Entry(NamedTuple):
@@ -30,7 +31,7 @@ class Entry(NamedTuple):
     kind: str
     note_key: str = ""
     key: str = ""
-    question: str = ""
+    question: str = ""  # "" when it is the card key itself
     answer: str = ""
     note: str = ""  # vault path of the note ("" when it is the note key)
     index: int = 0  # position among the note's cards
@@ -67,7 +68,7 @@ class State:
         if prev is None:
             mod, before = self.now, ""
             self.changed += 1
-        elif prev.hash == content_hash:
+        elif prev.hash == content_hash or (len(prev.hash) == 40 and content_hash == prev.hash[:HASH_CHARS]):
             mod, before = prev.mod, prev.kind
         else:
             mod, before = max(self.now, prev.mod + 1), prev.kind
