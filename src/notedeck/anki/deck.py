@@ -66,8 +66,12 @@ class _Deck(genanki.Deck):
             add_note((nid, guid, model.model_id, mod, tags, flds, sfld))
             ords = fixed.get(model)
             sched = schedules.get(guid) if schedules else None
+            if sched is None:
+                for ord_ in ords if ords is not None else _ords(model, sfld):
+                    add_card((next(id_gen), nid, did, ord_, mod))
+                continue
             for k, ord_ in enumerate(ords if ords is not None else _ords(model, sfld)):
-                entry = sched[k] if sched is not None and k < len(sched) else None
+                entry = sched[k] if k < len(sched) else None
                 if entry is None:
                     add_card((next(id_gen), nid, did, ord_, mod))
                 else:  # OSR's review state: a review card (Anki's importer keeps it with "import scheduling")
@@ -220,7 +224,8 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
     index, note_key = 0, None
     decks: dict[str, _Deck] = {}
     retyped: list[tuple[Card, str]] = []
-    update = state.update
+    old, seen, now = state.cards, state.seen, state.now
+    changed = 0
     deck_name, tags = None, None
     for card in cards:
         if card.tags is not tags or card.deck != deck_name:  # a new note (its cards share deck and tags)
@@ -240,15 +245,27 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
             note_key, index = card.note_key, 0
         key = card.key
         answer = fields[1] if kind != "cloze" else ""
-        mod, before = update(guid, content_hash(kind, deck_and_tags, flds), kind, note_key, key,
-                             "" if card.front_text == key else card.front_text[:ANSWER_CHARS],  # "": the key says it
-                             answer if len(answer) <= ANSWER_CHARS else answer[:ANSWER_CHARS],
-                             "" if note_key == card.note.rel else card.note.rel, index)
+        front = card.front_text
+        rel = card.note.rel
+        # what State.update does, inlined (once per card): the time to write, and the state row
+        h = content_hash(kind, deck_and_tags, flds)
+        prev = old.get(guid)
+        if prev is None:
+            mod, before = now, ""
+            changed += 1
+        elif prev[0] == h or (len(prev[0]) == 40 and h == prev[0][:HASH_CHARS]):
+            mod, before = prev[1], prev[2]
+        else:
+            mod, before = max(now, prev[1] + 1), prev[2]
+            changed += 1
+        seen[guid] = (h, mod, kind, note_key, key, "" if front == key else front[:ANSWER_CHARS],  # "": the key says it
+                      answer if len(answer) <= ANSWER_CHARS else answer[:ANSWER_CHARS],
+                      "" if note_key == rel else rel, index)
         index += 1
         if before and before != kind:
             retyped.append((card, before))
         deck.rows.append((guid, MODELS[kind], mod, tags_str, flds, fields[0]))
-        if card.schedule and not before and guid not in state.cards:  # first build of this card only
+        if card.schedule and prev is None:  # first build of this card only
             deck.schedules[guid] = card.schedule
     if base_deck not in decks:
         decks[base_deck] = _Deck(deck_id(base_deck), base_deck)
@@ -257,5 +274,6 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
     with atomic_target(target) as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         package.write_to_file(str(tmp))
+    state.changed += changed
     state.save()
     return WriteStats(target, len(cards), state.changed, len(ctx.media), retyped, decisions)
