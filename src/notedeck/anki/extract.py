@@ -44,6 +44,7 @@ class _NoteCards:
         self.has_sr = "<!--SR:" in note.text
         self._seps, self._rev = settings.inline_seps, settings.sep_rev
         self._index: tuple[list[int], list[tuple[int, int, tuple[str, ...], str]]] | None = None
+        self._last_context: tuple[int, int, tuple[tuple[str, ...], str]] | None = None  # lines [from, to)
         self._deck_lines: list[int] = []
         self._deck_names: list[str] = []
         if not settings.folders_to_decks:
@@ -88,14 +89,24 @@ class _NoteCards:
     def context(self, line: int) -> tuple[tuple[str, ...], str]:
         """Breadcrumb (note title › headings) and anchor of the innermost heading around ``line``;
         cards of one section share the same tuple."""
+        last = self._last_context
+        if last is not None and last[0] <= line < last[1]:
+            return last[2]
         starts, sections = self._index or self._section_index()
         k = bisect_right(starts, line)
+        upto = starts[k] if k < len(starts) else 1 << 30  # the next heading: the answer holds until there
+        found = None
         while k:
             k -= 1
             _, end, crumb, anchor = sections[k]
             if end >= line:
-                return crumb, anchor
-        return (self.note.title,), ""
+                found = (crumb, anchor)
+                upto = min(upto, end + 1)
+                break
+        if found is None:
+            found = (self.note.title,), ""
+        self._last_context = (line, upto, found)
+        return found
 
     def deck_at(self, line: int, tag: str | None = None) -> str:
         """The deck of a card at ``line``: the flashcard tag on or right above it, else the last one in the

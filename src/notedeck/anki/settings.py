@@ -74,8 +74,10 @@ class CardSettings:
         object.__setattr__(self, "inline_seps", seps)
         object.__setattr__(self, "mark_len", max(len(self.ml), len(self.ml_rev)))
         object.__setattr__(self, "_cloze_needles", cloze)
-        needles = sorted({*seps, *(m for m in (self.ml, self.ml_rev) if m), *cloze}, key=len)
-        needles = [n for k, n in enumerate(needles) if not any(m in n for m in needles[:k])]  # "::" covers ":::"
+        shortest = sorted({*seps, *(m for m in (self.ml, self.ml_rev) if m), *cloze}, key=len)
+        kept = {n for k, n in enumerate(shortest) if not any(m in n for m in shortest[:k])}  # "::" covers ":::"
+        order = [*reversed(seps), *(m for m in (self.ml, self.ml_rev) if m), *cloze]  # separators first: the usual hit
+        needles = list(dict.fromkeys(n for n in order if n in kept))
         object.__setattr__(self, "_needles", tuple(needles))
 
     def reversed_sep(self, s: str) -> bool:
