@@ -43,6 +43,7 @@ class _NoteCards:
         self.result = Extraction()
         self.has_sr = "<!--SR:" in note.text
         self._seps, self._rev = settings.inline_seps, settings.sep_rev
+        self._default_seps = self._seps == (":::", "::") and self._rev == ":::"
         self._index: tuple[list[int], list[tuple[int, int, tuple[str, ...], str]]] | None = None
         self._last_context: tuple[int, int, tuple[tuple[str, ...], str]] | None = None  # lines [from, to)
         self._deck_lines: list[int] = []
@@ -169,14 +170,22 @@ class _NoteCards:
         c = first.content
         if first.type != "text" or "{{" in c or "}}" in c:
             return None
-        for sep in self._seps:  # the longest present wins (OSR)
-            if sep in source:
-                p = c.find(sep)
-                if p < 0:
-                    return None  # the separator is further on: the general split decides
-                break
+        if self._default_seps:  # ``::`` / ``:::``: one search
+            p = c.find("::")
+            if p < 0:
+                return None
+            sep = ":::" if c.startswith(":::", p) else "::"
+            if sep == "::" and ":::" in source:
+                return None  # a ``:::`` further on wins (OSR): the general split decides
         else:
-            return None
+            for sep in self._seps:  # the longest present wins (OSR)
+                if sep in source:
+                    p = c.find(sep)
+                    if p < 0:
+                        return None  # the separator is further on: the general split decides
+                    break
+            else:
+                return None
         rev = sep == self._rev
         question, answer = c[:p].strip(), c[p + len(sep):].lstrip()
         if not question or not answer.strip():
