@@ -224,3 +224,24 @@ def test_missing_collection_is_a_clear_error(tmp_path):
     vault = copy_fixture("anki-sync", tmp_path / "vault")
     result = run_sync(vault, tmp_path / "nope.anki2", tmp_path / "out")
     assert result.exit_code == 1 and "no Anki collection there" in result.stderr and "Traceback" not in result.output
+
+
+def test_apkg_first_import_carries_the_osr_schedule(tmp_path):
+    """Through the .apkg and Anki's importer (with "import scheduling"): the card arrives as a review card."""
+    from anki_helpers import build, import_package
+
+    vault = copy_fixture("anki-sync", tmp_path / "vault")
+    apkg, _ = build(vault, tmp_path / "out")
+    col = fresh_collection(tmp_path / "col")
+    try:
+        import_package(col, apkg)
+        nid = _fronts(col)["OSR carried a schedule for this question"]
+        card = col.get_card(col.card_ids_of_note(nid)[0])
+        assert (card.type, card.queue, card.ivl, card.factor) == (2, 2, 12, 2500)
+        assert card.due == col.sched.today + (dt.date(2031, 5, 1) - dt.date.today()).days
+        # a rebuild writes it as an ordinary card again (the schedule is only for the first import)
+        apkg2, _ = build(vault, tmp_path / "out")
+        import_package(col, apkg2)
+        assert col.get_card(card.id).due == card.due
+    finally:
+        col.close()

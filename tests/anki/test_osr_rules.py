@@ -101,14 +101,15 @@ def test_lines_that_look_like_cards_but_are_not_are_reported(tmp_path):
     root = vault_with(tmp_path, {
         "setext.md": "#flashcards\n\nQuestion\n?\nAnswer\n---\n",
         "indented.md": "#flashcards\n\ntext\n\n    Q::A\n",
-        "untagged.md": "just prose\n\nQ::A\n",
+        "untagged.md": "just prose\n\nmood:: good (a Dataview field)\n\nWhat is it?::A\n",
         "off.md": "---\ncards: false\n---\nQ::A\n",
     })
     r = cards_of(root)
     assert [(c.note.rel, c.front_text, c.back_text) for c in r.cards] == [("setext.md", "Question", "Answer")]
     got = sorted((Path(d.path).name, d.line, d.severity, d.code) for d in r.diagnostics)
+    assert any("below this card (line 6)" in d.message for d in r.diagnostics)
     assert got == [("indented.md", 5, "warning", "indented-card"), ("setext.md", 3, "warning", "setext-card"),
-                   ("untagged.md", 3, "info", "untagged-card")]
+                   ("untagged.md", 5, "info", "untagged-card")]
 
 
 def test_setext_underline_that_is_the_end_marker_is_no_warning(tmp_path):

@@ -12,6 +12,7 @@ from ..home import load_project
 from pathlib import Path
 
 from .cards import Card, extract
+from .deck import answer_html
 from .emit import base_deck, render_context
 from .identity import identify
 from .state import State
@@ -49,7 +50,9 @@ def cards(vault: str | None, as_json: bool, out: str | None, deck: str | None) -
     which reworded cards or renamed notes keep their GUIDs from the last build."""
     config, v = load_project(vault, deck=deck)
     result = extract(v, base_deck(config), config.options)
-    decisions = identify(result.cards, State.load((Path(out) if out else default_out(v.root)) / "anki"))
+    ctx = render_context(v, config)
+    decisions = identify(result.cards, State.load((Path(out) if out else default_out(v.root)) / "anki"),
+                         lambda card: answer_html(card, ctx))
     if as_json:
         click.echo(json.dumps([card_record(c) for c in result.cards], ensure_ascii=False, indent=2))
     else:
@@ -82,7 +85,7 @@ def sync(vault: str | None, collection: str, out: str | None, deck: str | None, 
         from .sync import SyncError
         from .sync import sync as run_sync
     except ImportError as e:  # pragma: no cover - the anki package is an extra
-        click.echo(f"notedeck: sync needs Anki's library: pip install 'notedeck[anki]' ({e})", err=True)
+        click.echo(f"notedeck: sync needs Anki's library: pip install anki (or notedeck's test extra) ({e})", err=True)
         sys.exit(1)
     config, v = load_project(vault, deck=deck)
     out = out or str(default_out(v.root))

@@ -15,6 +15,7 @@ import sqlite3
 import time
 import warnings
 import zipfile
+from datetime import date
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -30,7 +31,7 @@ from .identity import Decision, identify
 from .models import MODELS
 from .render import RenderContext, render_blocks, render_inline
 from .text import Part
-from .state import State
+from .state import ANSWER_CHARS, HASH_CHARS, State
 
 _CLOZE_NUM = re.compile(r"{{c(\d+)::.+?}}", re.DOTALL)
 
@@ -49,25 +50,52 @@ class _Deck(genanki.Deck):
         # one per note: guid, note type, mod, tags (as :func:`tags_field` gives them), fields joined by
         # ``\x1f``, sort field
         self.rows: list[tuple[str, genanki.Model, int, str, str, str]] = []
+        self.schedules: dict[str, tuple] = {}  # guid → OSR schedule per card (review cards, not new ones)
 
     def write_to_db(self, cursor, timestamp: float, id_gen):  # type: ignore[override]
         for model in dict.fromkeys(row[1] for row in self.rows):
             self.models[model.model_id] = model
         super().write_to_db(cursor, timestamp, id_gen)  # deck and note types (self.notes is empty)
-        notes, cards = [], []
+        notes, cards, reviews = [], [], []
         add_note, add_card = notes.append, cards.append
+        schedules = self.schedules
         did = self.deck_id
         fixed = {m: range(len(m.templates)) for m in self.models.values() if m.model_type != genanki.Model.CLOZE}
         for guid, model, mod, tags, flds, sfld in self.rows:
             nid = next(id_gen)
             add_note((nid, guid, model.model_id, mod, tags, flds, sfld))
             ords = fixed.get(model)
-            for ord_ in ords if ords is not None else _ords(model, sfld):
-                add_card((next(id_gen), nid, did, ord_, mod))
+            sched = schedules.get(guid) if schedules else None
+            if sched is None:
+                for ord_ in ords if ords is not None else _ords(model, sfld):
+                    add_card((next(id_gen), nid, did, ord_, mod))
+                continue
+            for k, ord_ in enumerate(ords if ords is not None else _ords(model, sfld)):
+                entry = sched[k] if k < len(sched) else None
+                if entry is None:
+                    add_card((next(id_gen), nid, did, ord_, mod))
+                else:  # OSR's review state: a review card (Anki's importer keeps it with "import scheduling")
+                    reviews.append((next(id_gen), nid, did, ord_, mod, *_review(entry, timestamp)))
         # notes: id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data
         cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,-1,?,?,?,0,0,'')", notes)
         # cards: id, nid, did, ord, mod, usn, then type … data all zero / empty, as genanki writes them
         cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,-1,0,0,0,0,0,0,0,0,0,0,0,'')", cards)
+        # type 2 / queue 2 (review), due (days since the package's creation day), interval, ease factor
+        cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,-1,2,2,?,?,?,0,0,0,0,0,0,'')", reviews)
+
+
+_PACKAGE_CREATED = 1411124400  # ``crt`` of genanki's collection: review due dates count days from it
+
+
+def _review(entry: tuple[str, int, int], timestamp: float) -> tuple[int, int, int]:
+    """OSR's (due date, interval, ease) → the package's (due, ivl, factor)."""
+    due, ivl, ease = entry
+    today = int((timestamp - _PACKAGE_CREATED) // 86400)
+    try:
+        days = (date.fromisoformat(due) - date.fromtimestamp(timestamp)).days
+    except ValueError:
+        days = 0
+    return today + days, max(1, ivl), ease * 10
 
 
 def _ords(model: genanki.Model, first_field: str) -> Sequence[int]:
@@ -148,6 +176,12 @@ def source_html(card: Card, ctx: RenderContext) -> str:
     return html
 
 
+def answer_html(card: Card, ctx: RenderContext) -> str:
+    """A card's answer as the state keeps it (for :mod:`.identity`): its HTML, as in its Back field."""
+    ctx.note = card.note
+    return render_side(card.back, ctx)
+
+
 def fields_of(card: Card, ctx: RenderContext) -> list[str]:
     """Field values in the order of the card's note type."""
     ctx.note = card.note
@@ -161,7 +195,7 @@ def fields_of(card: Card, ctx: RenderContext) -> list[str]:
 
 def content_hash(kind: str, deck_and_tags: str, flds: str) -> str:
     """What decides "changed": note type, deck, tags and every field (``flds``: joined by ``\\x1f``)."""
-    return hashlib.sha1(f"{kind}\x1f{deck_and_tags}\x1f{flds}".encode()).hexdigest()
+    return hashlib.sha1(f"{kind}\x1f{deck_and_tags}\x1f{flds}".encode()).hexdigest()[:HASH_CHARS]
 
 
 @dataclass
@@ -186,11 +220,12 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
     folder.mkdir(parents=True, exist_ok=True)
     if state is None:
         state = State.load(folder)
-    decisions = identify(cards, state)
+    decisions = identify(cards, state, lambda card: answer_html(card, ctx))
     index, note_key = 0, None
     decks: dict[str, _Deck] = {}
     retyped: list[tuple[Card, str]] = []
-    update = state.update
+    old, seen, now = state.cards, state.seen, state.now
+    changed = 0
     deck_name, tags = None, None
     for card in cards:
         if card.tags is not tags or card.deck != deck_name:  # a new note (its cards share deck and tags)
@@ -208,12 +243,30 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
         kind = card.kind
         if card.note_key != note_key:
             note_key, index = card.note_key, 0
-        mod, before = update(guid, content_hash(kind, deck_and_tags, flds), kind, note_key, card.key,
-                             card.front_text, card.back_text if kind != "cloze" else "", card.note.rel, index)
+        key = card.key
+        answer = fields[1] if kind != "cloze" else ""
+        front = card.front_text
+        rel = card.note.rel
+        # what State.update does, inlined (once per card): the time to write, and the state row
+        h = content_hash(kind, deck_and_tags, flds)
+        prev = old.get(guid)
+        if prev is None:
+            mod, before = now, ""
+            changed += 1
+        elif prev[0] == h or (len(prev[0]) == 40 and h == prev[0][:HASH_CHARS]):
+            mod, before = prev[1], prev[2]
+        else:
+            mod, before = max(now, prev[1] + 1), prev[2]
+            changed += 1
+        seen[guid] = (h, mod, kind, note_key, key, "" if front == key else front[:ANSWER_CHARS],  # "": the key says it
+                      answer if len(answer) <= ANSWER_CHARS else answer[:ANSWER_CHARS],
+                      "" if note_key == rel else rel, index)
         index += 1
         if before and before != kind:
             retyped.append((card, before))
         deck.rows.append((guid, MODELS[kind], mod, tags_str, flds, fields[0]))
+        if card.schedule and prev is None:  # first build of this card only
+            deck.schedules[guid] = card.schedule
     if base_deck not in decks:
         decks[base_deck] = _Deck(deck_id(base_deck), base_deck)
     target = folder / f"{package_name(base_deck)}.apkg"
@@ -221,5 +274,6 @@ def write_package(cards: list[Card], ctx: RenderContext, base_deck: str, folder:
     with atomic_target(target) as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         package.write_to_file(str(tmp))
+    state.changed += changed
     state.save()
     return WriteStats(target, len(cards), state.changed, len(ctx.media), retyped, decisions)

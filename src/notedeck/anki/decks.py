@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from markdown_it.token import Token
+
 from ..vault import Note
 from .settings import DEFAULT, CardSettings
+from .text import _strip
 
 Groups = dict[tuple[tuple[str, ...], str], tuple[str, list[str]]]  # (tag names, folder) → (deck, tags)
 
@@ -74,3 +77,23 @@ def tags_of(note: Note, settings: CardSettings = DEFAULT) -> list[str]:
 def note_key(note: Note) -> str:
     nid = note.frontmatter.get("id")
     return str(nid) if nid not in (None, "") else note.rel
+
+
+def opens_card(lines: list[str], line: int, name: str, settings: CardSettings) -> bool:
+    """The tag opens a one-line card (``#flashcards/a Q::A``): it is that card's deck, not the note's."""
+    text = lines[line - 1].lstrip() if 0 < line <= len(lines) else ""
+    return text.startswith("#" + name) and any(s in text for s in settings.inline_seps)
+
+
+def lead_tag(children: list[Token], settings: CardSettings) -> tuple[str | None, list[Token]]:
+    """A flashcard tag opening a card's question (``#flashcards/a Q::A``, or alone on the line above it): its
+    name, and the question without it (as OSR, it picks the card's deck and is not part of the question)."""
+    k = 0
+    while k < len(children) and children[k].type == "text" and not children[k].content.strip():
+        k += 1
+    if k >= len(children) or children[k].type != "tag" or not is_deck_tag(children[k].content, settings):
+        return None, children
+    rest = list(children[k + 1:])
+    if rest and rest[0].type in ("softbreak", "hardbreak"):
+        rest = rest[1:]
+    return children[k].content, _strip(rest, copy=False)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from functools import cached_property
 from pathlib import Path
@@ -14,49 +13,16 @@ from markdown_it.token import Token
 from ..vault import Diagnostic, Note, Vault
 from .card import Card, Extraction, Kind, normalize
 from .cloze import _footnotes, to_cloze
-from .decks import Groups, cards_mode, deck_of, is_deck_tag, note_key, tag_deck, tags_of
+from .decks import Groups, cards_mode, deck_of, is_deck_tag, lead_tag, note_key, opens_card, tag_deck, tags_of
+from .lookalikes import indented, setext, untagged
 from .optin import heading_cards, table_cards, table_directive_before
+from .schedule import schedule_of
 from .settings import DEFAULT, CardSettings, load_settings
 from .structure import Structure
 from .text import Part, _blank_side, _inline_only, _join, _lines, _split_separator, _strip, _text, line_text, plain, plain_parts
 
 _WALK = frozenset({"paragraph_open", "obsidian_comment_open", "obsidian_comment_close", "table_open",
                    "footnote_block_open", "heading_open", "code_block"})
-SR_RE = re.compile(r"(\d{4}-\d{2}-\d{2}),(\d+),(\d+)")
-
-
-def schedule_of(comment: str) -> tuple[tuple[str, int, int] | None, ...]:
-    """``<!--SR:!2024-05-01,12,250!…-->`` → ((due, interval, ease), …), one per card of the note (None for a
-    card with another algorithm's data, e.g. OSR's FSRS entries, or a new one)."""
-    body = comment.strip()
-    body = body[len("<!--SR:"):].split("-->", 1)[0]
-    out: list[tuple[str, int, int] | None] = []
-    for item in body.split("!") if "!" in body else [body]:
-        if not item and not out and body.startswith("!"):
-            continue
-        m = SR_RE.fullmatch(item.strip())
-        out.append((m.group(1), int(m.group(2)), int(m.group(3))) if m else None)
-    return tuple(out) if any(out) else ()
-
-
-def _opens_card(lines: list[str], line: int, name: str, settings: CardSettings) -> bool:
-    """The tag opens a one-line card (``#flashcards/a Q::A``): it is that card's deck, not the note's."""
-    text = lines[line - 1].lstrip() if 0 < line <= len(lines) else ""
-    return text.startswith("#" + name) and any(s in text for s in settings.inline_seps)
-
-
-def _lead_tag(children: list[Token], settings: CardSettings) -> tuple[str | None, list[Token]]:
-    """A flashcard tag opening a card's question (``#flashcards/a Q::A``, or alone on the line above it): its
-    name, and the question without it (as OSR, it picks the card's deck and is not part of the question)."""
-    k = 0
-    while k < len(children) and children[k].type == "text" and not children[k].content.strip():
-        k += 1
-    if k >= len(children) or children[k].type != "tag" or not is_deck_tag(children[k].content, settings):
-        return None, children
-    rest = list(children[k + 1:])
-    if rest and rest[0].type in ("softbreak", "hardbreak"):
-        rest = rest[1:]
-    return children[k].content, _strip(rest, copy=False)
 
 
 class _NoteCards:
@@ -75,13 +41,18 @@ class _NoteCards:
         self.tokens = note.tokens
         self.structure = Structure(note.tokens, note.text)
         self.result = Extraction()
+        self.has_sr = "<!--SR:" in note.text
+        self._seps, self._rev = settings.inline_seps, settings.sep_rev
+        self._default_seps = self._seps == (":::", "::") and self._rev == ":::"
         self._index: tuple[list[int], list[tuple[int, int, tuple[str, ...], str]]] | None = None
+        self._last_context: tuple[int, int, tuple[tuple[str, ...], str]] | None = None  # lines [from, to)
         self._deck_lines: list[int] = []
         self._deck_names: list[str] = []
         if not settings.folders_to_decks:
-            lines = note.text.split("\n")
-            body = [(t.span.line, t.name) for t in note.tags if t.span is not None and is_deck_tag(t.name, settings)
-                    and not _opens_card(lines, t.span.line, t.name, settings)]
+            body = [(t.span.line, t.name) for t in note.tags if t.span is not None and is_deck_tag(t.name, settings)]
+            if len(body) > 1:
+                lines = note.text.split("\n")
+                body = [(line, name) for line, name in body if not opens_card(lines, line, name, settings)]
             if len(body) > 1:  # one tag or none: every card is in the note's deck
                 body.sort()
                 self._deck_lines = [line for line, _ in body]
@@ -128,14 +99,24 @@ class _NoteCards:
     def context(self, line: int) -> tuple[tuple[str, ...], str]:
         """Breadcrumb (note title › headings) and anchor of the innermost heading around ``line``;
         cards of one section share the same tuple."""
-        starts, sections = self._section_index()
+        last = self._last_context
+        if last is not None and last[0] <= line < last[1]:
+            return last[2]
+        starts, sections = self._index or self._section_index()
         k = bisect_right(starts, line)
+        upto = starts[k] if k < len(starts) else 1 << 30  # the next heading: the answer holds until there
+        found = None
         while k:
             k -= 1
             _, end, crumb, anchor = sections[k]
             if end >= line:
-                return crumb, anchor
-        return (self.note.title,), ""
+                found = (crumb, anchor)
+                upto = min(upto, end + 1)
+                break
+        if found is None:
+            found = (self.note.title,), ""
+        self._last_context = (line, upto, found)
+        return found
 
     def deck_at(self, line: int, tag: str | None = None) -> str:
         """The deck of a card at ``line``: the flashcard tag on or right above it, else the last one in the
@@ -155,7 +136,7 @@ class _NoteCards:
         cloze = kind == "cloze"
         tag = None
         if front and front[0][0] == "inline" and front[0][1] and front[0][1][0].type in ("tag", "text"):
-            tag, children = _lead_tag(front[0][1], self.settings)
+            tag, children = lead_tag(front[0][1], self.settings)
             if tag is not None:
                 front = [("inline", children), *front[1:]]
         if front_text is None:
@@ -175,16 +156,15 @@ class _NoteCards:
         deck = self.deck_at(line, tag) if (tag is not None or self._deck_lines) else self.deck
         card = Card(self.note, line, end_line, kind, front, back, key, deck, self.tags, ctx, anchor,
                     origin, front_text, back_text, self.note_key)  # type: ignore[arg-type]
-        schedule = self._schedule(back if kind != "cloze" else front, end_line)
-        if schedule:
-            card.schedule = schedule
+        if self.has_sr:
+            schedule = self._schedule(back if kind != "cloze" else front, end_line)
+            if schedule:
+                card.schedule = schedule
         self.result.cards.append(card)
         return card
 
     def _schedule(self, parts: list[Part], end_line: int) -> tuple[tuple[str, int, int], ...]:
         """OSR's schedule of a card: a ``<!--SR:…-->`` at the end of its text or on the line below it."""
-        if "<!--SR:" not in self.note.text:
-            return ()
         for kind, value in reversed(parts):
             for t in reversed(value) if kind != "html" else ():
                 if t.type in ("html_inline", "html_block") and t.content.lstrip().startswith("<!--SR:"):
@@ -192,23 +172,30 @@ class _NoteCards:
         below = self.sr_blocks.get(end_line + 1)
         return schedule_of(below) if below else ()
 
-    def question_card(self, line: int, children: list[Token]) -> Card | None:
+    def question_card(self, line: int, children: list[Token], source: str) -> Card | None:
         """The usual one-line ``Q::A`` in one step: the separator in the first token, which is text without Anki
         cloze braces, and both sides non-empty; None otherwise (:func:`_split_separator` and :meth:`add` decide)."""
-        c = children[0].content
-        if children[0].type != "text" or "{{" in c or "}}" in c:
+        first = children[0]
+        c = first.content
+        if first.type != "text" or "{{" in c or "}}" in c:
             return None
-        s = self.settings
-        source = c if len(children) == 1 else None
-        for sep in s.inline_seps:
-            p = c.find(sep)
-            if p >= 0:
-                break
-            if source is None and any(sep in t.content for t in children if t.type == "text"):
-                return None  # a longer separator further on: the general split decides
+        if self._default_seps:  # ``::`` / ``:::``: one search
+            p = c.find("::")
+            if p < 0:
+                return None
+            sep = ":::" if c.startswith(":::", p) else "::"
+            if sep == "::" and ":::" in source:
+                return None  # a ``:::`` further on wins (OSR): the general split decides
         else:
-            return None
-        rev = s.reversed_sep(sep)
+            for sep in self._seps:  # the longest present wins (OSR)
+                if sep in source:
+                    p = c.find(sep)
+                    if p < 0:
+                        return None  # the separator is further on: the general split decides
+                    break
+            else:
+                return None
+        rev = sep == self._rev
         question, answer = c[:p].strip(), c[p + len(sep):].lstrip()
         if not question or not answer.strip():
             return None
@@ -223,7 +210,7 @@ class _NoteCards:
         consumed_to = -1  # blocks up to here were used as a multi-line answer
         last_cards: dict[int, Card] = {}  # paragraph end line → last card made from it
         walk = _WALK
-        may_hold_card = self.settings.may_hold_card
+        needles = self.settings._needles
         for i in [k for k, t in enumerate(tokens) if t.type in walk]:
             t = tokens[i]
             tt = t.type
@@ -231,9 +218,13 @@ class _NoteCards:
                 if comment:
                     continue
                 made: list[Card] = []
-                if i > consumed_to and may_hold_card(tokens[i + 1].content):  # cheap pre-check
-                    made, upto = self.paragraph(i)
-                    consumed_to = max(consumed_to, upto)
+                if i > consumed_to:
+                    source = tokens[i + 1].content
+                    for n in needles:  # cheap pre-check (settings.may_hold_card, inlined: once per paragraph)
+                        if n in source:
+                            made, upto = self.paragraph(i)
+                            consumed_to = max(consumed_to, upto)
+                            break
                 ref = t.meta.get("block_id")
                 if ref is not None:
                     target = made[-1] if (made and not ref.standalone) else (
@@ -243,11 +234,12 @@ class _NoteCards:
                 if made:
                     last_cards[made[-1].end_line] = made[-1]
             elif tt == "heading_open":
-                if not comment and i > consumed_to and t.markup in ("=", "-") and may_hold_card(tokens[i + 1].content):
-                    self.setext(i)
+                if not comment and i > consumed_to and t.markup in ("=", "-") and \
+                        self.settings.may_hold_card(tokens[i + 1].content):
+                    setext(self, i)
             elif tt == "code_block":
-                if not comment and i > consumed_to and may_hold_card(t.content):
-                    self.indented(t)
+                if not comment and i > consumed_to and self.settings.may_hold_card(t.content):
+                    indented(self, t)
             elif tt == "obsidian_comment_open":
                 comment += 1
             elif tt == "obsidian_comment_close":
@@ -262,30 +254,6 @@ class _NoteCards:
         self.check_duplicates()
         return self.result
 
-    def setext(self, i: int) -> None:
-        """A paragraph underlined by ``---`` / ``===`` is a heading in Markdown; OSR still reads its lines as a
-        card (the end marker ``---`` even ends it on purpose). Its cards are made, with a warning unless the
-        underline is the configured end marker."""
-        made, _ = self.paragraph(i)
-        inline = self.tokens[i + 1]
-        under = inline.map[1] if inline.map else 0  # the underline's line (1-based)
-        if made and set(self.settings.end_marker) != {self.tokens[i].markup}:
-            self.diag(made[-1].line, "setext-card",
-                      f"the line '{self.tokens[i].markup * 3}' below this card (line {under}) makes its text a heading "
-                      f"in Obsidian and on the site; put a blank line before it")
-
-    def indented(self, t: Token) -> None:
-        """An indented code block holding ``Q::A`` or a ``?`` line: code in Markdown (and on the site), so not a
-        card here; OSR reads such lines as cards, so say it."""
-        s = self.settings
-        lines = t.content.split("\n")
-        hit = next((k for k, ln in enumerate(lines) if any(sep in ln for sep in s.inline_seps)
-                    or s.question_mark(ln)), None)
-        if hit is not None and t.map:
-            self.diag(t.map[0] + 1 + hit, "indented-card",
-                      "this card line is indented 4 spaces or more, which makes it a code block in Markdown: "
-                      "not a card (remove the indentation to make it one)")
-
     def paragraph(self, i: int) -> tuple[list[Card], int]:
         """Cards of the paragraph (or setext heading) opened at token ``i``; returns them and the last token
         index used."""
@@ -298,11 +266,12 @@ class _NoteCards:
         made: list[Card] = []
         upto = i + 2
         source = inline.content
-        has_sep = any(sep in source for sep in s.inline_seps)
-        if "\n" not in source and not skip_first and not s.question_mark(source):  # one line: the common case
-            card = self.question_card(first_line, children) if has_sep else None
-            if card is not None:
-                return [card], upto
+        if "\n" not in source and not skip_first and (len(source) > s.mark_len or not s.question_mark(source)):  # one line
+            if children:
+                card = self.question_card(first_line, children, source)  # the usual case, in one step
+                if card is not None:
+                    return [card], upto
+            has_sep = any(sep in source for sep in self._seps)
             split = _split_separator(children, s.inline_seps, s.sep_rev) if has_sep else None
             if split is not None:
                 front_t, back_t, rev = split
@@ -313,6 +282,7 @@ class _NoteCards:
             elif s.may_hold_cloze(source):
                 self.cloze(first_line, first_line, children, made)
             return made, upto
+        has_sep = any(sep in source for sep in self._seps)
         lines = _lines(children)
         start = 1 if skip_first else 0
         multi = (s.ml and s.ml in source) or (s.ml_rev and s.ml_rev in source)
@@ -390,7 +360,7 @@ class _NoteCards:
                 self.diag(line, "bad-cloze", f"empty cloze deletion in {self.quote(line, end_line)}; card not written")
                 return
         front = _strip(converted)
-        tag, front = _lead_tag(front, self.settings)
+        tag, front = lead_tag(front, self.settings)
         text = plain(front)
         if not text.strip():
             self.diag(line, "empty-card", f"cloze card has no text: {self.quote(line, end_line)}")
@@ -417,28 +387,6 @@ class _NoteCards:
             seen[card.key] = card
             kept.append(card)
         self.result.cards = kept
-
-
-def untagged(note: Note, settings: CardSettings) -> Diagnostic | None:
-    """A note that makes no cards but has a line that would be one: said once, at its first such line."""
-    text = note.text
-    if not any(sep in text for sep in settings.inline_seps) and not (settings.ml and settings.ml in text):
-        return None
-    probe = _NoteCards.__new__(_NoteCards)  # the split rules only: no deck, no context
-    probe.settings, probe.tokens = settings, note.tokens
-    for k, t in enumerate(note.tokens):
-        if t.type != "inline" or k == 0 or note.tokens[k - 1].type != "paragraph_open":
-            continue
-        lines = _lines(t.children or [])
-        for n, line in enumerate(lines):
-            text_ = line_text(line)
-            if _split_separator(line, settings.inline_seps, settings.sep_rev) is not None or (
-                    text_ is not None and settings.question_mark(text_) and 0 < n):
-                tags = " or ".join("#" + tg for tg in settings.tags)
-                return Diagnostic(str(note.path), (t.map[0] if t.map else 0) + 1 + n, 1, "info", "untagged-card",
-                                  f"this line looks like a card, but the note is not tagged {tags} (nor "
-                                  f"'cards: true'): no card")
-    return None
 
 
 def extract_note(vault: Vault, note: Note, base_deck: str, options: dict[str, Any] | None = None,

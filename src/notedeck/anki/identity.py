@@ -20,18 +20,19 @@ written into the notes; the last build's :mod:`.state` is the memory.
    unclaimed cards of notes that are gone, with stricter thresholds (question ≥ 0.9, or exactly the same
    question and answer), so that a copied note does not take another's reviews.
 
-Similarity is :class:`difflib.SequenceMatcher`'s ratio over the normalized text (characters, so it works
+Similarity is :class:`difflib.SequenceMatcher`'s ratio over the normalized text (answers: their HTML) (characters, so it works
 for Chinese as for English). Each decision is reported (``notedeck cards`` prints them).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .card import Card, normalize
-from .state import Entry, State
+from .state import ANSWER_CHARS, Entry, State
 
 Q_REWORD = 0.75
 A_SAME = 0.9
@@ -68,12 +69,13 @@ def _ratio(a: str, b: str) -> float:
     return m.ratio()
 
 
-def score(card: Card, old: Entry, index: int, renamed: bool = False) -> float:
-    """How well ``card`` (at ``index`` in its note) continues ``old``; 0 when it does not."""
+def score(card: Card, old: Entry, index: int, renamed: bool = False, answer: str = "") -> float:
+    """How well ``card`` (at ``index`` in its note, with ``answer`` as the state stores answers) continues
+    ``old``; 0 when it does not."""
     if card.kind != old.kind:
         return 0.0
-    q_new, q_old = normalize(card.front_text), normalize(old.question)
-    a_new, a_old = (normalize(card.back_text), normalize(old.answer)) if card.kind != "cloze" else ("", "")
+    q_new, q_old = normalize(card.front_text[:ANSWER_CHARS]), normalize(old.question) if old.question else old.key
+    a_new, a_old = (normalize(answer), normalize(old.answer)) if card.kind != "cloze" else ("", "")
     q = _ratio(q_new, q_old)
     a = _ratio(a_new, a_old) if a_new or a_old else 1.0
     if renamed:
@@ -85,12 +87,14 @@ def score(card: Card, old: Entry, index: int, renamed: bool = False) -> float:
     return 0.7 * q + 0.3 * a + (POSITION_BONUS if index == old.index else 0.0)
 
 
-def _pair(cards: list[tuple[Card, int]], olds: list[tuple[str, Entry]], renamed: bool) -> list[tuple[Card, str, Entry]]:
+def _pair(cards: list[tuple[Card, int]], olds: list[tuple[str, Entry]], renamed: bool,
+          answer_of: Callable[[Card], str]) -> list[tuple[Card, str, Entry]]:
     """Greedy pairing, best score first (ties: file order)."""
     scored = []
     for ci, (card, index) in enumerate(cards):
+        answer = answer_of(card)[:ANSWER_CHARS] if card.kind != "cloze" else ""
         for oi, (_, old) in enumerate(olds):
-            s = score(card, old, index, renamed)
+            s = score(card, old, index, renamed, answer)
             if s > 0:
                 scored.append((-s, ci, oi))
     scored.sort()
@@ -106,8 +110,9 @@ def _pair(cards: list[tuple[Card, int]], olds: list[tuple[str, Entry]], renamed:
     return out
 
 
-def identify(cards: list[Card], state: State) -> list[Decision]:
-    """Give each card its GUID from the last build (see the module's doc); returns the similarity decisions."""
+def identify(cards: list[Card], state: State, answer_of: Callable[[Card], str]) -> list[Decision]:
+    """Give each card its GUID from the last build (see the module's doc); returns the similarity decisions.
+    ``answer_of``: a card's answer as the state stores it (its HTML: :func:`.deck.answer_html`)."""
     old = state.cards
     if not old:
         return []
@@ -144,16 +149,16 @@ def identify(cards: list[Card], state: State) -> list[Decision]:
             if not any(e.note_key == note_key for e in old.values()):
                 new_notes.extend(leftovers)  # a note new to this build: maybe a renamed one
             continue
-        for card, guid, e in _pair(leftovers, orphans[note_key], renamed=False):
+        for card, guid, e in _pair(leftovers, orphans[note_key], False, answer_of):
             card.inherited = guid
             claimed.add(guid)
-            decisions.append(Decision(card, guid, "reworded", e.question))
+            decisions.append(Decision(card, guid, "reworded", e.question or e.key))
     gone = [(g, e) for key, items in orphans.items() if key not in current_notes for g, e in items if g not in claimed]
     if new_notes and gone:
-        for card, guid, e in _pair(new_notes, gone, renamed=True):
+        for card, guid, e in _pair(new_notes, gone, True, answer_of):
             card.inherited = guid
-            reason = f"note renamed or moved from {e.note}"
-            if normalize(card.front_text) != normalize(e.question):
+            reason = f"note renamed or moved from {e.note or e.note_key}"
+            if normalize(card.front_text) != (normalize(e.question) if e.question else e.key):
                 reason += ", reworded"
-            decisions.append(Decision(card, guid, reason, e.question))
+            decisions.append(Decision(card, guid, reason, e.question or e.key))
     return decisions

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -61,11 +61,24 @@ class CardSettings:
     bold: ClozeStyle | None = None
     curly: ClozeStyle | None = None
     from_file: bool = False  # a data.json was read
+    #: the one-line separators in use, longest first (OSR tries the longest first)
+    inline_seps: tuple[str, ...] = field(default=(), init=False, compare=False)
+    mark_len: int = field(default=2, init=False, compare=False, repr=False)  # longest multi-line separator
+    _needles: tuple[str, ...] = field(default=(), init=False, compare=False, repr=False)
+    _cloze_needles: tuple[str, ...] = field(default=(), init=False, compare=False, repr=False)
 
-    @property
-    def inline_seps(self) -> tuple[str, ...]:
-        """The one-line separators in use, longest first (OSR tries the longest first)."""
-        return tuple(sorted((s for s in (self.sep, self.sep_rev) if s), key=len, reverse=True))
+    def __post_init__(self) -> None:
+        seps = tuple(sorted((s for s in (self.sep, self.sep_rev) if s), key=len, reverse=True))
+        cloze = ("{{c", *(["=="] if self.highlight else []), *(["**"] if self.bold else []),
+                 *(["{{"] if self.curly else []))
+        object.__setattr__(self, "inline_seps", seps)
+        object.__setattr__(self, "mark_len", max(len(self.ml), len(self.ml_rev)))
+        object.__setattr__(self, "_cloze_needles", cloze)
+        shortest = sorted({*seps, *(m for m in (self.ml, self.ml_rev) if m), *cloze}, key=len)
+        kept = {n for k, n in enumerate(shortest) if not any(m in n for m in shortest[:k])}  # "::" covers ":::"
+        order = [*reversed(seps), *(m for m in (self.ml, self.ml_rev) if m), *cloze]  # separators first: the usual hit
+        needles = list(dict.fromkeys(n for n in order if n in kept))
+        object.__setattr__(self, "_needles", tuple(needles))
 
     def reversed_sep(self, s: str) -> bool:
         return s == self.sep_rev
@@ -83,13 +96,17 @@ class CardSettings:
 
     def may_hold_card(self, source: str) -> bool:
         """A cheap look at a paragraph's source: may it hold any card (one-line, multi-line or cloze)?"""
-        return (any(s in source for s in self.inline_seps) or (bool(self.ml) and self.ml in source)
-                or (bool(self.ml_rev) and self.ml_rev in source) or self.may_hold_cloze(source))
+        for n in self._needles:
+            if n in source:
+                return True
+        return False
 
     def may_hold_cloze(self, source: str) -> bool:
         """The one check for "may this text hold a cloze?" (Anki's ``{{c1::`` is always one)."""
-        return ("{{c" in source or (self.highlight is not None and "==" in source)
-                or (self.bold is not None and "**" in source) or (self.curly is not None and "{{" in source))
+        for n in self._cloze_needles:
+            if n in source:
+                return True
+        return False
 
 
 DEFAULT = CardSettings()

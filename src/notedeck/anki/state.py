@@ -13,29 +13,28 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from ..emitters import atomic_write
 
 STATE_NAME = "state.json"
 VERSION = 3
-_TEXT = 400  # characters of question and answer kept for matching
+ANSWER_CHARS = 100  # characters of a question and of an answer (its HTML) kept for matching
+HASH_CHARS = 20  # of a card's content hash (80 bits; a version-2 state kept 40, still compared)
 
 
-@dataclass(slots=True)
-class Entry:
+class Entry(NamedTuple):
+    """One card of a build (a tuple: written to JSON as a list as it is)."""
+
     hash: str
     mod: int
     kind: str
     note_key: str = ""
     key: str = ""
-    question: str = ""
+    question: str = ""  # "" when it is the card key itself
     answer: str = ""
-    note: str = ""  # vault path of the note
+    note: str = ""  # vault path of the note ("" when it is the note key)
     index: int = 0  # position among the note's cards
-
-    def row(self) -> list:
-        return [self.hash, self.mod, self.kind, self.note_key, self.key, self.question, self.answer, self.note,
-                self.index]
 
 
 @dataclass
@@ -43,7 +42,7 @@ class State:
     path: Path
     cards: dict[str, Entry] = field(default_factory=dict)  # the last build's
     now: int = field(default_factory=lambda: int(time.time()))
-    seen: dict[str, Entry] = field(default_factory=dict)  # this build's, in card order
+    seen: dict[str, tuple] = field(default_factory=dict)  # this build's, in card order: Entry's fields as a tuple
     changed: int = 0
 
     @classmethod
@@ -63,21 +62,21 @@ class State:
 
     def update(self, guid: str, content_hash: str, kind: str, note_key: str = "", key: str = "", question: str = "",
                answer: str = "", note: str = "", index: int = 0) -> tuple[int, str]:
-        """Remember this card; returns the modification time to write for it, and the note type it had
-        in the last build ("" when new)."""
+        """Remember this card (``answer``: its HTML, at most :data:`ANSWER_CHARS`); returns the modification time
+        to write for it, and the note type it had in the last build ("" when new)."""
         prev = self.cards.get(guid)
         if prev is None:
             mod, before = self.now, ""
             self.changed += 1
-        elif prev.hash == content_hash:
+        elif prev.hash == content_hash or (len(prev.hash) == 40 and content_hash == prev.hash[:HASH_CHARS]):
             mod, before = prev.mod, prev.kind
         else:
             mod, before = max(self.now, prev.mod + 1), prev.kind
             self.changed += 1
-        self.seen[guid] = Entry(content_hash, mod, kind, note_key, key, question[:_TEXT], answer[:_TEXT], note, index)
+        self.seen[guid] = (content_hash, mod, kind, note_key, key, question, answer, note, index)
         return mod, before
 
     def save(self) -> None:
         """Write the state of this build's cards (atomically; card order, which is the vault's path order)."""
-        data = {"version": VERSION, "cards": {g: e.row() for g, e in self.seen.items()}}
+        data = {"version": VERSION, "cards": self.seen}
         atomic_write(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False))

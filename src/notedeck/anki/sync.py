@@ -1,5 +1,5 @@
 """``notedeck sync [VAULT] --collection PATH``: the vault's cards into an Anki collection file, with Anki's own
-library (the ``anki`` package: ``pip install 'notedeck[anki]'``).
+library (the ``anki`` package: ``pip install anki``; notedeck's ``test`` extra installs it).
 
 What an ``.apkg`` import cannot do, sync does: cards deleted from the notes are removed (only notes of
 notedeck's own note types whose Source links to this vault), and cards whose deck changed move there with
@@ -144,7 +144,7 @@ def sync(vault: Vault, cards: list[Card], base: str, ctx: RenderContext, collect
             state.path = Path(tmp) / STATE_NAME
             with gc_paused():
                 stats = write_package(cards, ctx, base, Path(tmp), state)
-            mods = {g: e.mod for g, e in state.seen.items()}
+            mods = {g: e[1] for g, e in state.seen.items()}
             plan = plan_sync(col, cards, mods, vault_marker(vault))
             plan.decisions = stats.decisions
             if plan.deleted and len(plan.deleted) * 3 > plan.ours and not force:

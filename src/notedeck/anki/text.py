@@ -71,6 +71,9 @@ def _inline_only(parts: list[Part]) -> bool:
 def plain_parts(parts: list[Part], markers: bool = False, html: bool = False) -> str:
     """Readable text of a side; ``html``: with its HTML blocks (answers: never in a question's text, which
     is its key, so that the GUIDs of existing cards stay as they were)."""
+    if len(parts) == 1 and parts[0][0] == "inline":  # the usual side: one line of inline tokens
+        s = plain(parts[0][1], markers)
+        return s.strip("\n") if s.strip() else ""
     out: list[str] = []
     for kind, value in parts:
         if kind == "inline":
