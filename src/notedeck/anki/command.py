@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
 from ..discover import default_out
 from ..home import load_project
-from pathlib import Path
 
 from .cards import Card, extract
 from .deck import answer_html

@@ -11,6 +11,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from ..vault import Diagnostic, Note, Vault
+from ..vault.annotations import block_ref_of, callout_of
 from .card import Card, Extraction, Kind, normalize
 from .cloze import _footnotes, to_cloze
 from .decks import Groups, cards_mode, deck_of, is_deck_tag, lead_tag, note_key, opens_card, tag_deck, tags_of
@@ -225,7 +226,7 @@ class _NoteCards:
                             made, upto = self.paragraph(i)
                             consumed_to = max(consumed_to, upto)
                             break
-                ref = t.meta.get("block_id")
+                ref = block_ref_of(t)
                 if ref is not None:
                     target = made[-1] if (made and not ref.standalone) else (
                         last_cards.get(ref.end_line) if ref.standalone else None)
@@ -262,7 +263,7 @@ class _NoteCards:
         inline = tokens[i + 1]
         children = inline.children or []
         first_line = inline.map[0] + 1 if inline.map else 1
-        skip_first = i > 0 and tokens[i - 1].type == "blockquote_open" and tokens[i - 1].meta.get("callout")
+        skip_first = i > 0 and tokens[i - 1].type == "blockquote_open" and callout_of(tokens[i - 1]) is not None
         made: list[Card] = []
         upto = i + 2
         source = inline.content

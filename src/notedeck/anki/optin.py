@@ -7,6 +7,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from markdown_it.token import Token
+from ..vault.annotations import directive_of
 
 from .card import normalize
 from .structure import _Block
@@ -20,7 +21,7 @@ def table_directive_before(tokens: list[Token], i: int) -> bool:
     """``%% notedeck: table-cards %%`` is the block right before the table at token ``i``."""
     return (i >= 2 and tokens[i - 1].type == "obsidian_comment_close"
             and tokens[i - 2].type == "obsidian_comment_open"
-            and tokens[i - 2].meta.get("directive", ())[:1] == ("table-cards",))
+            and directive_of(tokens[i - 2])[:1] == ("table-cards",))
 
 
 def table_cards(self: _NoteCards, start: int, end: int) -> None:

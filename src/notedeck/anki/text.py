@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 from markdown_it.token import Token
 
+from ..vault.annotations import link_of
+
 _BRACES_RE = re.compile(r"\{\{c\d+::|\}\}")
 Part = tuple[Literal["inline", "blocks", "html"], Any]  # inline children | block tokens | ready HTML
 
@@ -29,7 +31,7 @@ def plain(children: list[Token], markers: bool = False) -> str:
         elif tt in ("softbreak", "hardbreak"):
             out.append("\n")
         elif tt == "wikilink":
-            link = t.meta.get("link")
+            link = link_of(t)
             out.append((link.alias if link and link.alias else None) or (link.target if link else t.content))
         elif tt == "embed":
             out.append(f"![[{t.content}]]")
