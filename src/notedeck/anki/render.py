@@ -209,18 +209,21 @@ def render_inline(children: Sequence[Token], ctx: RenderContext) -> str:
     """HTML of inline tokens (a line, part of a line, a paragraph's children)."""
     if len(children) == 1 and children[0].type == "text":  # no Markdown syntax at all
         return _escape_text(children[0].content).strip()
-    env = {"nd": ctx.render_context()}
+    env = None  # the renderer's state, made only when a token needs a rule
     out: list[str] = []
+    append, special = out.append, _HTML_SPECIAL.search
     for i, t in enumerate(children):
         tt = t.type
         if tt == "text":  # the common cases, without the rule lookup
-            out.append(_escape_text(t.content))
-            continue
-        if tt == "math_inline":
-            out.append(_math(t.content, False, ctx))
-            continue
-        rule = _RULES.get(tt)
-        out.append(rule(children, i, _OPTIONS, env) if rule else _RENDERER.renderToken(children, i, _OPTIONS, env))
+            content = t.content
+            append(escapeHtml(content) if special(content) else content)
+        elif tt == "math_inline":
+            append(_math(t.content, False, ctx))
+        else:
+            if env is None:
+                env = {"nd": ctx.render_context()}
+            rule = _RULES.get(tt)
+            append(rule(children, i, _OPTIONS, env) if rule else _RENDERER.renderToken(children, i, _OPTIONS, env))
     return "".join(out).strip()
 
 
