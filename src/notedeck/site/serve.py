@@ -153,8 +153,10 @@ class ServedSite:
         self._mk, self._plugin, self._files, self._nav, self._env = mk, plugin, keep.files, keep.nav, keep.env
         old, self.site_dir = self.site_dir, site_dir
         self.publish(site_dir)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        if old is not None:  # (a request that arrived during this build may still open a file of the last one)
+            for stale in self.work.glob("site-*"):
+                if stale not in (old, site_dir):
+                    shutil.rmtree(stale, ignore_errors=True)
         self.graph = LinkGraph.of(self.vault)
         return list(plugin.collect)
 
