@@ -148,4 +148,4 @@ def affected(graph: LinkGraph, delta: Delta, edited: Iterable[str]) -> set[str]:
                 seen.add(line)
                 pages.add(src)
                 todo.append(src)
-    return pages
+    return {rel for rel in pages if rel in graph.notes}  # (a deleted note has no page left)

@@ -166,14 +166,17 @@ class Vault:
                           f"{link.raw} embeds itself through {' → '.join(chain)}; not expanded")
 
     def refresh(self, files: VaultFiles, changed: Iterable[str]) -> list[Diagnostic]:
-        """Bring the model up to date with ``files`` (a fresh :func:`discover` of the vault) after an edit:
-        re-read and re-parse the notes in ``changed`` (only those), drop notes that are gone, take the new
-        attachments, rebuild the index and forget every resolved link (they may name other notes now).
-        Returns the diagnostics of reading and parsing the re-read notes; ``diagnostics`` is left as it was."""
+        """Bring the model up to date with ``files`` (a fresh :func:`discover` of the vault) after an edit, for
+        ``notedeck serve``: re-read and re-parse the notes in ``changed`` (only those; one that cannot be read
+        keeps its last good version), drop notes that are gone, take the new attachments. When names changed
+        (a note or attachment added or removed, an alias edited) the index is rebuilt and every resolved link
+        forgotten; otherwise only links into the re-read notes (their headings and blocks) are resolved again.
+        Returns the diagnostics of reading and parsing the re-read notes; ``diagnostics`` is left as it was
+        (:meth:`check_note` gives a note's link diagnostics)."""
         found: list[Diagnostic] = list(files.diagnostics)
         present = set(files.notes)
         changed = [rel for rel in changed if rel in present or rel in self.notes]
-        old_names = (set(self.notes), set(self.attachments), {r: tuple(self.notes[r].aliases) for r in changed if r in self.notes})
+        old_names = self._names(changed)
         stale = {id(link) for rel in changed if rel in self.notes for link in self.notes[rel].links}
         for rel in [r for r in self.notes if r not in present]:
             del self.notes[rel]
@@ -182,8 +185,7 @@ class Vault:
                 continue
             path = self.root / rel
             text, problem = read_note_text(path)
-            if problem:
-                self.notes.pop(rel, None)
+            if problem:  # (not UTF-8 yet, e.g. a file still being written: its last good version stays)
                 found.append(problem)
                 continue
             note, diags = parse_note(path, rel, text)  # type: ignore[arg-type]
@@ -193,7 +195,7 @@ class Vault:
         self.notes.clear()
         self.notes.update(ordered)
         self.attachments = {rel: self.root / rel for rel in files.attachments}
-        new_names = (set(self.notes), set(self.attachments), {r: tuple(self.notes[r].aliases) for r in changed if r in self.notes})
+        new_names = self._names(changed)
         if new_names != old_names or set(files.outside) != self.index.outside:
             self.index = VaultIndex(self.notes, files.attachments, files.outside)
             self._resolved.clear()
@@ -201,6 +203,9 @@ class Vault:
             edited = set(changed)
             self._resolved = {k: r for k, r in self._resolved.items() if k not in stale and r.target.rel not in edited}
         return found
+
+    def _names(self, rels: list[str]) -> tuple:
+        return set(self.notes), set(self.attachments), {r: tuple(self.notes[r].aliases) for r in rels if r in self.notes}
 
     def embedded_links(self, note: Note, start_line: int = 1, end_line: int | None = None) -> list[Link]:
         """Note embeds (not images) whose line lies within ``start_line``..``end_line``."""
