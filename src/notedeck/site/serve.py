@@ -116,6 +116,7 @@ class ServedSite:
         self.snapshot = self._take_snapshot()
         self.vault = Vault.load(self.root, progress=False)
         self._full_build()
+        self.graph = LinkGraph.of(self.vault)
         for d in self.vault.diagnostics.sorted():
             self.echo(str(d))
         self.echo(f"notedeck serve: {len(self.vault.notes)} notes built in {time.perf_counter() - t0:.1f} s "
@@ -157,7 +158,6 @@ class ServedSite:
             for stale in self.work.glob("site-*"):
                 if stale not in (old, site_dir):
                     shutil.rmtree(stale, ignore_errors=True)
-        self.graph = LinkGraph.of(self.vault)
         return list(plugin.collect)
 
     # -- watching
@@ -223,6 +223,8 @@ class ServedSite:
         else:
             delta = graph.update(vault, [*notes, *linkers])
         pages = affected(graph, delta, [r for r in notes if r in vault.notes])
+        if not reason and any("material/tags" in vault.notes[r].text for r in pages if r in vault.notes):
+            reason = "a page with a tags listing changed"  # (Material fills listings once per build)
         # report: the changed notes, and the notes whose links now resolve otherwise (e.g. to a renamed note)
         checked = sorted({r for r in notes if r in vault.notes}
                          | {r for r, (a, b) in delta.scans.items() if a and b and a.sigs != b.sigs})
