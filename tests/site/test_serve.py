@@ -237,7 +237,48 @@ def test_a_synthetic_vault_body_edit_renders_few_pages(tmp_path):
         shows(server, rel, "EDITED")
         r = rebuilds(server, 1)[-1]
         assert not r.full and r.pages == [rel]
-        index = json.loads(get(server.url + "search/search_index.json")[1])["docs"]
-        assert len(index) == docs and any("EDITED" in d["text"] for d in index)  # the search index follows
+        index = until(lambda: (lambda docs: docs if any("EDITED" in d["text"] for d in docs) else None)(
+            json.loads(get(server.url + "search/search_index.json")[1])["docs"]), what="the search index")
+        assert len(index) == docs  # the search index follows: the page's entries replaced, no others
     finally:
         server.stop()
+
+
+def test_the_command_serves_until_interrupted_and_cleans_up(tmp_path):
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    root = tmp_path / "vault"
+    for rel, text in NOTES.items():
+        write(root, rel, text)
+    import notedeck
+
+    src = str(Path(notedeck.__file__).resolve().parents[1])  # this checkout's package, whatever is installed
+    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp"), "PYTHONPATH": src}
+    (tmp_path / "tmp").mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "notedeck.cli", "serve", str(root), "-a", "127.0.0.1:0"],
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    try:
+        lines = []
+        timer = threading.Timer(120, proc.kill)  # never hang the suite on a server that does not start
+        timer.start()
+        for line in proc.stderr:  # type: ignore[union-attr]
+            lines.append(line)
+            if "serving on" in line:
+                break
+        timer.cancel()
+        url = re.search(r"http://127\.0\.0\.1:\d+/", "".join(lines))
+        assert url, lines
+        status, html = get(url.group(0) + "a/")
+        assert status == 200 and "SECTION-V1" in html
+        write(root, "a.md", NOTES["a.md"].replace("SECTION-V1", "FROM-THE-CLI"))
+        until(lambda: "FROM-THE-CLI" in get(url.group(0) + "a/")[1], what="the edit")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 0, out
+    assert "a.md: 2 pages re-rendered" in out and "shutting down" in out
+    assert list((tmp_path / "tmp").iterdir()) == []  # the temporary site is gone

@@ -34,6 +34,7 @@ another note (embeds, backlinks, link targets).
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sys
 import tempfile
@@ -51,7 +52,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 
 from ..config import Config
 from ..vault import Diagnostic, Diagnostics, Vault
-from ..vault.files import VaultFiles, discover
+from ..vault.files import SKIP_DIRS, VaultFiles, discover
 from .default_config import write_default_config
 from .deps import LinkGraph, affected, shape
 
@@ -75,7 +76,7 @@ class Rebuild:
 class _Snapshot:
     files: VaultFiles
     stats: dict[str, Stat]
-    config: Stat | None
+    config: tuple[Stat | None, Stat | None]
 
 
 def _stat(path: Path) -> Stat | None:
@@ -108,6 +109,7 @@ class ServedSite:
         self.needs_full = False
         self._mk = self._plugin = self._files = self._nav = self._env = None
         self._lock = threading.Lock()
+        self._search_pending = False
         self._done = threading.Condition()
 
     # -- the first build
@@ -131,6 +133,7 @@ class ServedSite:
 
         assert self.vault is not None
         self._builds += 1
+        self._search_pending = False  # (this build writes its own search index)
         site_dir = self.work / f"site-{self._builds}"  # a fresh folder: a failed build leaves the last one served
         mk = load_mkdocs_config(self.config_file, site_dir=site_dir)
         mk.site_url = self.serve_url
@@ -168,16 +171,38 @@ class ServedSite:
             st = _stat(self.root / rel)
             if st is not None:
                 stats[rel] = st
-        cfg = _stat(self.config.mkdocs_yml) if self.config.mkdocs_yml else None
+        cfg = (_stat(self.config.mkdocs_yml) if self.config.mkdocs_yml else None,
+               _stat(self.root / ".obsidian" / "app.json"))  # (Obsidian's strictLineBreaks)
         return _Snapshot(files, stats, cfg)
 
-    def rebuild(self) -> Rebuild | None:
-        """Bring the served site up to date with the vault on disk; ``None`` when nothing changed. Never raises."""
+    def _quick_snapshot(self, events: set[tuple[str, str, str]] | None) -> _Snapshot | None:
+        """The last snapshot with the files of ``events`` stat'ed again, when the events are only modifications of
+        files already known (the common save); ``None`` when the whole vault must be walked again."""
+        old = self.snapshot
+        if not events or old is None:
+            return None
+        stats = dict(old.stats)
+        for kind, src, dest in events:
+            if kind not in ("modified", "closed") or dest:
+                return None
+            rel = os.path.relpath(src, self.root).replace(os.sep, "/")
+            if rel not in stats:
+                return None
+            st = _stat(self.root / rel)
+            if st is None:
+                return None
+            stats[rel] = st
+        return _Snapshot(old.files, stats, old.config)
+
+    def rebuild(self, events: set[tuple[str, str, str]] | None = None) -> Rebuild | None:
+        """Bring the served site up to date with the vault on disk; ``None`` when nothing changed. Never raises.
+        ``events``: (kind, path, destination) of the file events seen since the last rebuild, a hint that spares
+        walking the vault when only known files were modified."""
         with self._lock:
             t0 = time.perf_counter()
             changed: list[str] = []
             try:
-                result = self._rebuild(t0, changed)
+                result = self._rebuild(t0, changed, events)
             except Exception as e:  # a bug of ours or of a plugin: report it, keep the last good pages served
                 self.needs_full = True
                 where = changed[0] if changed else str(self.root)
@@ -193,9 +218,9 @@ class ServedSite:
                     self._done.notify_all()
             return result
 
-    def _rebuild(self, t0: float, changed: list[str]) -> Rebuild | None:
+    def _rebuild(self, t0: float, changed: list[str], events: set[tuple[str, str, str]] | None) -> Rebuild | None:
         assert self.vault is not None and self.graph is not None and self.snapshot is not None
-        old, new = self.snapshot, self._take_snapshot()
+        old, new = self.snapshot, self._quick_snapshot(events) or self._take_snapshot()
         changed += sorted({rel for rel in old.stats.keys() | new.stats.keys() if old.stats.get(rel) != new.stats.get(rel)})
         config_changed = old.config != new.config
         if not changed and not config_changed and not self.needs_full:
@@ -208,7 +233,7 @@ class ServedSite:
         diags = vault.refresh(new.files, notes)
         reason = ""
         if config_changed:
-            reason = "mkdocs.yml changed"
+            reason = "mkdocs.yml or .obsidian/app.json changed"
         elif self.needs_full:
             reason = "the last rebuild failed"
         elif set(old.files.notes) != set(new.files.notes):
@@ -285,9 +310,26 @@ class ServedSite:
                 _build_page(page, mk, doc_files, self._nav, self._env)
             except Exception as e:
                 problems.append(self._internal(page.file.src_uri, e))
-        if search is not None:
-            search.on_post_build(config=mk)
+        if search is not None and pages:
+            self._search_pending = True
+            threading.Thread(target=self._write_search_index, args=(search,), daemon=True).start()
         return [*plugin.collect, *problems]
+
+    def _write_search_index(self, search) -> None:
+        """Material's search index, rewritten after the pages are served (it holds every page: ~0.1 s at 2,000
+        notes); atomically, so a search never reads half a file."""
+        with self._lock:
+            if not self._search_pending or self.site_dir is None:
+                return
+            self._search_pending = False
+            path = self.site_dir / "search" / "search_index.json"
+            tmp = path.with_suffix(".json.tmp")
+            try:
+                tmp.write_text(search.search_index.generate_search_index(None), encoding="utf-8")
+                os.replace(tmp, path)
+            except Exception as e:  # never a traceback in a thread: report it
+                self.echo(str(Diagnostic(str(path), 0, 0, "error", "internal-error",
+                                         f"could not write the search index: {type(e).__name__}: {e}")))
 
     def _copy(self, rels: list[str]) -> None:
         assert self._files is not None
@@ -355,13 +397,26 @@ def _search_plugin(mk):
 class _LiveReload(LiveReloadServer):
     """MkDocs' live-reload server, bound at once (port 0 gives a free port) and woken only by changes to files."""
 
+    events: set[tuple[str, str, str]]  # seen since the last rebuild began (kind, path, destination)
+
+    def take_events(self) -> set[tuple[str, str, str]]:
+        with self._rebuild_cond:
+            events, self.events = self.events, set()
+            return events
+
     def watch_tree(self, path: str) -> None:
+        if not hasattr(self, "events"):
+            self.events = set()
         path = str(Path(path).resolve())
 
         def changed(event) -> None:
             if event.event_type in ("opened", "closed_no_write"):  # our own reads of the vault
                 return
+            if all(_hidden(p, path) for p in (event.src_path, getattr(event, "dest_path", "") or event.src_path)):
+                return  # e.g. Obsidian saving .obsidian/workspace.json: no page changes, no browser reload
             with self._rebuild_cond:
+                self.events.add((event.event_type, os.fsdecode(event.src_path),
+                                 os.fsdecode(getattr(event, "dest_path", "") or "")))
                 self._want_rebuild = True
                 self._rebuild_cond.notify_all()
 
@@ -369,6 +424,14 @@ class _LiveReload(LiveReloadServer):
         handler.on_any_event = changed  # type: ignore[method-assign]
         self._watched_paths[path] = 1  # (MkDocs injects the reload script only when something is watched)
         self._watch_refs[path] = self.observer.schedule(handler, path, recursive=Path(path).is_dir())
+
+
+def _hidden(path: str | bytes, root: str) -> bool:
+    """A path the vault model never reads (``.obsidian/``, ``.git/``, dot-files …), except Obsidian's app.json."""
+    rel = os.path.relpath(os.fsdecode(path), root).replace(os.sep, "/")
+    if rel == ".obsidian/app.json" or rel.startswith(".."):
+        return False
+    return any(part.startswith(".") or part in SKIP_DIRS for part in rel.split("/") if part != ".")
 
 
 class Server:
@@ -407,9 +470,14 @@ class Server:
         server.url = _serve_url(self.host, server.server_address[1], mount)
         self.site = ServedSite(self.config, self.work, server.url, self.echo, publish=self._publish)
         self.site.start()
-        server.watch_tree(str(self.site.root))
-        if self.config.mkdocs_yml:
-            server.watch_tree(str(self.config.mkdocs_yml))
+        try:
+            self._watch(server)
+        except OSError:  # e.g. Linux's inotify watch limit on a huge vault: poll, as MkDocs does
+            from watchdog.observers.polling import PollingObserver
+
+            server.observer = PollingObserver(timeout=0.5)
+            server._watched_paths.clear()
+            self._watch(server)
         server.observer.start()
         server.serve_thread.start()
         self._loop = threading.Thread(target=server._build_loop, name="notedeck-serve-rebuild", daemon=True)
@@ -417,13 +485,20 @@ class Server:
         self.echo(f"notedeck serve: serving on {server.url}")
         return server.url
 
+    def _watch(self, server: _LiveReload) -> None:
+        assert self.site is not None
+        server.watch_tree(str(self.site.root))
+        if self.config.mkdocs_yml:
+            server.watch_tree(str(self.config.mkdocs_yml))
+
     def _publish(self, site_dir: Path) -> None:
         assert self.server is not None
         self.server.root = str(site_dir)
 
     def _build(self) -> None:
-        assert self.site is not None
-        self.site.rebuild()
+        assert self.site is not None and self.server is not None
+        if self.site.rebuild(self.server.take_events()) is None:  # nothing the site shows changed: browsers need not reload
+            self.server._wanted_epoch = self.server._visible_epoch
 
     def stop(self) -> None:
         server = self.server
