@@ -282,3 +282,23 @@ def test_the_command_serves_until_interrupted_and_cleans_up(tmp_path):
     assert proc.returncode == 0, out
     assert "a.md: 2 pages re-rendered" in out and "shutting down" in out
     assert list((tmp_path / "tmp").iterdir()) == []  # the temporary site is gone
+
+
+def test_a_parser_crash_on_one_save_is_reported_and_that_note_keeps_its_last_version(served, monkeypatch):
+    import notedeck.vault.vault as vault_module
+
+    server, root = served
+    real = vault_module.parse_note
+
+    def crashing(path, rel, text, *a, **kw):
+        if "CRASH" in text:
+            raise ValueError("parser bug")
+        return real(path, rel, text, *a, **kw)
+
+    monkeypatch.setattr(vault_module, "parse_note", crashing)
+    write(root, "b.md", "# B\n\nCRASH here\n")
+    r = rebuilds(server, 1)[-1]
+    assert [(d.code, Path(d.path).name) for d in r.diagnostics] == [("internal-error", "b.md")]
+    assert "own text" in get(page(server, "b.md"))[1]  # the last good version
+    write(root, "b.md", "# B\n\nFINE-AGAIN\n")
+    shows(server, "b.md", "FINE-AGAIN")

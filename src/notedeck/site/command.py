@@ -18,6 +18,8 @@ from ..config import load_config
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 def serve(vault: str | None, dev_addr: str, open_browser: bool) -> None:
     """Serve the site with live reload while you edit the notes: an edit re-renders only the pages it changes."""
+    from mkdocs.exceptions import MkDocsException
+
     from .serve import Server
 
     config = load_config(vault)
@@ -37,7 +39,7 @@ def serve(vault: str | None, dev_addr: str, open_browser: bool) -> None:
             time.sleep(0.5)
     except KeyboardInterrupt:
         click.echo("notedeck serve: shutting down", err=True)
-    except OSError as e:  # e.g. the port is taken
+    except (OSError, MkDocsException) as e:  # the port is taken, mkdocs.yml is invalid …
         raise click.ClickException(str(e)) from e
     finally:
         server.stop()

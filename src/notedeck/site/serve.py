@@ -105,6 +105,7 @@ class ServedSite:
         self.vault: Vault | None = None
         self.graph: LinkGraph | None = None
         self.snapshot: _Snapshot | None = None
+        self._before: _Snapshot | None = None
         self.history: list[Rebuild] = []
         self.needs_full = False
         self._mk = self._plugin = self._files = self._nav = self._env = None
@@ -205,6 +206,7 @@ class ServedSite:
                 result = self._rebuild(t0, changed, events)
             except Exception as e:  # a bug of ours or of a plugin: report it, keep the last good pages served
                 self.needs_full = True
+                self.snapshot = self._before  # the changed files are read again next time
                 where = changed[0] if changed else str(self.root)
                 d = Diagnostic(str(self.root / where) if changed else where, 0, 0, "error", "internal-error",
                                f"rebuild failed: {type(e).__name__}: {e} (the last good pages stay served; "
@@ -220,7 +222,8 @@ class ServedSite:
 
     def _rebuild(self, t0: float, changed: list[str], events: set[tuple[str, str, str]] | None) -> Rebuild | None:
         assert self.vault is not None and self.graph is not None and self.snapshot is not None
-        old, new = self.snapshot, self._quick_snapshot(events) or self._take_snapshot()
+        old = self._before = self.snapshot
+        new = self._quick_snapshot(events) or self._take_snapshot()
         changed += sorted({rel for rel in old.stats.keys() | new.stats.keys() if old.stats.get(rel) != new.stats.get(rel)})
         config_changed = old.config != new.config
         if not changed and not config_changed and not self.needs_full:

@@ -188,7 +188,12 @@ class Vault:
             if problem:  # (not UTF-8 yet, e.g. a file still being written: its last good version stays)
                 found.append(problem)
                 continue
-            note, diags = parse_note(path, rel, text)  # type: ignore[arg-type]
+            try:
+                note, diags = parse_note(path, rel, text)  # type: ignore[arg-type]
+            except Exception as e:  # a bug of ours on this text: report it, keep the last good version
+                found.append(Diagnostic(str(path), 0, 0, "error", "internal-error",
+                                        f"could not parse this note: {type(e).__name__}: {e}"))
+                continue
             self.notes[rel] = note
             found.extend(diags)
         ordered = {rel: self.notes[rel] for rel in files.notes if rel in self.notes}  # discovery order
