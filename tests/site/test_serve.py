@@ -39,7 +39,7 @@ def write(root: Path, rel: str, text: str) -> None:
 def get(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=60) as r:
-            return r.status, r.read().decode("utf-8")
+            return r.status, r.read().decode("utf-8", errors="replace")
     except urllib.error.HTTPError as e:
         return e.code, ""
 
@@ -302,3 +302,55 @@ def test_a_parser_crash_on_one_save_is_reported_and_that_note_keeps_its_last_ver
     assert "own text" in get(page(server, "b.md"))[1]  # the last good version
     write(root, "b.md", "# B\n\nFINE-AGAIN\n")
     shows(server, "b.md", "FINE-AGAIN")
+
+
+def _epoch(html: str) -> int:
+    import re
+
+    m = re.search(r"livereload\((\d+), \d+\)", html)
+    assert m, "no live-reload script on the page"
+    return int(m.group(1))
+
+
+def test_the_browser_is_told_to_reload_after_a_rebuild_and_not_after_obsidians_own_files(served):
+    server, root = served
+    epoch = _epoch(get(page(server, "a.md"))[1])
+    answer: list[str] = []
+    # what the page's script does: a long poll that returns once a newer version of the site is served
+    poll = threading.Thread(target=lambda: answer.append(get(f"{server.url}livereload/{epoch}/1")[1]))
+    poll.start()
+    (root / ".obsidian").mkdir()
+    (root / ".obsidian" / "workspace.json").write_text("{}", encoding="utf-8")  # Obsidian saves it all the time
+    time.sleep(1.0)
+    assert not answer and not server.site.history  # type: ignore[union-attr]
+    write(root, "far.md", "# Far\n\nRELOAD-ME\n")
+    poll.join(30)
+    assert answer and int(answer[0]) > epoch
+    assert "RELOAD-ME" in get(page(server, "far.md"))[1]
+
+
+def test_attachments_private_notes_and_the_configuration(tmp_path):
+    root = tmp_path / "vault"
+    for rel, text in NOTES.items():
+        write(root, rel, text)
+    write(root, "img.md", "# Img\n\n![[pic.png]]\n")
+    (root / "pic.png").write_bytes(b"\x89PNG-v1")
+    yml = tmp_path / "mkdocs.yml"
+    yml.write_text(f"site_name: First name\ndocs_dir: {root}\ntheme:\n  name: material\n  features: [navigation.prune]\n"
+                   "plugins:\n  - search\n  - notedeck\n", encoding="utf-8")
+    server = Server(load_config(root, cwd=tmp_path), "127.0.0.1:0", echo=lambda line: None)
+    server.start()
+    try:
+        assert get(server.url + "pic.png")[1] == "\ufffdPNG-v1"
+        (root / "pic.png").write_bytes(b"\x89PNG-v2")  # an attachment edited: copied, no page re-rendered
+        until(lambda: get(server.url + "pic.png")[1].endswith("v2"), what="the new image")
+        assert rebuilds(server, 1)[-1].pages == []
+        write(root, "far.md", "---\npublish: false\n---\n# Far\n")  # made private: its page goes
+        until(lambda: get(page(server, "far.md"))[0] == 404, what="the private page to go")
+        assert rebuilds(server, 2)[-1].full
+        yml.write_text(yml.read_text(encoding="utf-8").replace("First name", "Second name"), encoding="utf-8")
+        shows(server, "a.md", "Second name")
+        assert rebuilds(server, 3)[-1].reason.startswith("mkdocs.yml")
+    finally:
+        server.stop()
+    assert not (root / "site").exists() and sorted(p.name for p in root.iterdir()) == sorted([*NOTES, "img.md", "pic.png"])
