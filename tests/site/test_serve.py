@@ -354,3 +354,15 @@ def test_attachments_private_notes_and_the_configuration(tmp_path):
     finally:
         server.stop()
     assert not (root / "site").exists() and sorted(p.name for p in root.iterdir()) == sorted([*NOTES, "img.md", "pic.png"])
+
+
+def test_an_alias_makes_links_resolve_without_a_full_rebuild(served):
+    server, root = served
+    write(root, "far.md", "# Far\n\nsee [[nick]]\n")
+    r = rebuilds(server, 1)[-1]
+    assert [d.code for d in r.diagnostics] == ["broken-link"]
+    write(root, "b.md", "---\naliases: [nick]\n---\n# B\n\nB's own text.\n")
+    shows(server, "far.md", 'href="../b/"')
+    r = rebuilds(server, 2)[-1]
+    assert not r.full and set(r.pages) == {"b.md", "far.md"}  # far: its link resolves; b: a backlink more
+    assert ">far</a>" in backlinks(get(page(server, "b.md"))[1])

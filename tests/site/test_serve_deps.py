@@ -82,7 +82,7 @@ def test_refresh_resolves_aliases_deletions_and_keeps_an_unreadable_note(tmp_pat
 def test_shape_is_what_other_pages_show(tmp_path):
     vault = vault_of(tmp_path, {"a.md": "---\ntags: [x]\n---\n# A\n\nbody\n"})
     note = vault.notes["a.md"]
-    assert shape(note) == ("a", (), ("x",), False, None, "", False)
+    assert shape(note) == ("a", ("x",), False, None, "", False)
     assert shape(None) is None
 
 

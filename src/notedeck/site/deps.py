@@ -6,7 +6,7 @@ resolve (with a hash of the text each embed transcludes) and the reverse edges (
 After an edit only the edited notes and the notes linking to them are re-scanned (:meth:`LinkGraph.update`);
 comparing their scans before and after gives the pages to re-render (:func:`affected`). The navigation, the tags
 index and the home page are not tracked here: when what they show of a note changes (:func:`shape`), ``serve``
-re-builds every page.
+re-builds every page. When names change (an alias edited), every note is re-scanned.
 """
 
 from __future__ import annotations
@@ -113,12 +113,12 @@ class LinkGraph:
 
 
 def shape(note: Note | None) -> tuple | None:
-    """What other pages (navigation, tags index, home page) show of a note: when this changes, every page may."""
+    """What other pages (navigation, tags index, home page) show of a note: when this changes, every page may.
+    (Aliases are not in it: they change how links resolve, which :func:`affected` follows.)"""
     if note is None:
         return None
     h1 = next((h.text for h in note.headings if h.level == 1), "") if note.stem.lower() in ("index", "readme") else ""
-    return (note.title, tuple(note.aliases), tuple(note.tag_names), note.private, note.frontmatter.get("title"), h1,
-            "material/tags" in note.text)
+    return note.title, tuple(note.tag_names), note.private, note.frontmatter.get("title"), h1, "material/tags" in note.text
 
 
 def affected(graph: LinkGraph, delta: Delta, edited: Iterable[str]) -> set[str]:

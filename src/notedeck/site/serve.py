@@ -15,7 +15,7 @@ How, and why so:
   whole site) is rewritten with their new entries right after, in the background, while the browser reloads. A
   one-note body edit costs a few pages, not a build: ~0.25 s from save to page at 2,000 notes.
 * **A full build again** (with the model already up to date, so no note is parsed twice) when the change is
-  beyond a page: a note added, deleted or renamed, an attachment added or removed, a title, alias, tag or
+  beyond a page: a note added, deleted or renamed, an attachment added or removed, a title, tag or
   ``publish``/``draft`` change (the navigation, tags index, home page and other pages' links show those),
   ``mkdocs.yml`` edited, or an earlier rebuild that failed.
 * **Serving and reloading is MkDocs' ``LiveReloadServer``** (the server ``mkdocs serve`` uses: it injects the
@@ -234,6 +234,7 @@ class ServedSite:
         vault, graph = self.vault, self.graph
         notes = [rel for rel in changed if rel.lower().endswith(".md")]
         before = {rel: shape(vault.notes.get(rel)) for rel in notes}
+        aliases = {rel: vault.notes[rel].aliases for rel in notes if rel in vault.notes}
         linkers = graph.dependents(notes)
         diags = vault.refresh(new.files, notes)
         reason = ""
@@ -246,8 +247,9 @@ class ServedSite:
         elif set(old.files.attachments) != set(new.files.attachments):
             reason = "an attachment was added or removed"
         elif any(before[rel] != shape(vault.notes.get(rel)) for rel in notes):
-            reason = "a title, alias, tag or publish setting changed"
-        if reason:
+            reason = "a title, tag or publish setting changed"
+        renamed = any(vault.notes[r].aliases != a for r, a in aliases.items() if r in vault.notes)
+        if reason or renamed:  # any link may resolve otherwise now
             everything = list(vault.notes)
             delta = graph.update(vault, [*everything, *(r for r in notes if r not in vault.notes)])
         else:
