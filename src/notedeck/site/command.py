@@ -1,33 +1,45 @@
-"""``notedeck serve``: MkDocs' live-reloading server for the vault (its mkdocs.yml, or the default)."""
+"""``notedeck serve``: the vault's site with live reload, re-rendering only the pages an edit changes
+(see :mod:`notedeck.site.serve`)."""
 
 from __future__ import annotations
 
-import tempfile
+import time
 from pathlib import Path
 
 import click
 
 from ..config import load_config
-from .default_config import write_default_config
 
 
 @click.command("serve")
 @click.argument("vault", required=False)
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
-              help="Address to serve on.")
+              help="Address to serve on (port 0: any free port).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 def serve(vault: str | None, dev_addr: str, open_browser: bool) -> None:
-    """Serve the site with live reload while you edit the notes (wraps `mkdocs serve`)."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    """Serve the site with live reload while you edit the notes: an edit re-renders only the pages it changes."""
     from mkdocs.exceptions import MkDocsException
+
+    from .serve import Server
 
     config = load_config(vault)
     if not Path(config.vault).is_dir():
         raise click.UsageError(f"vault folder {config.vault} does not exist")
-    with tempfile.TemporaryDirectory(prefix="notedeck-serve-") as tmp:
-        cfg = config.mkdocs_yml or write_default_config(Path(tmp), Path(config.vault), Path(tmp) / "site",
-                                                        config.site_name)
-        try:
-            mkdocs_serve(config_file=str(cfg), livereload=True, dev_addr=dev_addr, open_in_browser=open_browser)
-        except MkDocsException as e:
-            raise click.ClickException(str(e)) from e
+    host, _, port = dev_addr.rpartition(":")
+    if not port.isdigit():
+        raise click.UsageError(f"--dev-addr must be IP:PORT, not {dev_addr}")
+    server = Server(config, dev_addr)
+    try:
+        url = server.start()
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+        while True:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        click.echo("notedeck serve: shutting down", err=True)
+    except (OSError, MkDocsException) as e:  # the port is taken, mkdocs.yml is invalid …
+        raise click.ClickException(str(e)) from e
+    finally:
+        server.stop()

@@ -38,6 +38,7 @@ class VaultIndex:
     def __init__(self, notes: dict[str, Note], attachments: list[str], outside: list[str] = ()) -> None:
         self.notes = notes
         self.attachments = set(attachments)
+        self.outside = set(outside)  # symlinks leaving the vault, as given
         self._by_name: dict[str, list[str]] = {}  # note stem / attachment file name → rels
         self._by_suffix: dict[str, list[str]] = {}  # "a/b" (no .md) and "a/b.png" suffixes → rels
         self._by_alias: dict[str, list[str]] = {}

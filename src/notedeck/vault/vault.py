@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from .diagnostics import Diagnostics
-from .files import discover, read_note_text
+from .diagnostics import Diagnostic, Diagnostics
+from .files import VaultFiles, discover, read_note_text
 from .index import Target, VaultIndex
 from .suggest import suggestion
 from .note import BlockRef, Heading, Link, Note, media_kind
@@ -131,29 +132,91 @@ class Vault:
     def check(self) -> None:
         """Diagnose every link and embed, embed cycles, and embeds of private notes."""
         for note in self.notes.values():
-            display = str(note.path)
-            for link in note.links:
-                r = self.resolve(link, note)
-                if r.problem:
-                    # (a raw HTML URL leaving the vault may be meant for the web server: never followed, a warning)
-                    severity = "error" if r.problem == "outside-vault" and link.kind != "html" else "warning"
-                    self.diagnostics.add(display, link.line, link.col, severity, r.problem, r.message)  # type: ignore[arg-type]
-                    continue
-                if r.target.status == "ambiguous":
-                    self.diagnostics.add(display, link.line, link.col, "warning", "ambiguous-link",
-                                         f"{link.raw} matches {len(r.target.candidates)} files "
-                                         f"({', '.join(r.target.candidates)}); using {r.target.rel}")
-                if not link.embed and r.note is not None and r.note.private and not note.private:
-                    self.diagnostics.add(display, link.line, link.col, "warning", "private-link",
-                                         f"{link.raw} links to a private note (publish: false / draft: true); "
-                                         "the site shows the link's text only")
-                if link.embed and r.note is not None and r.note.private and not note.private:
-                    self.diagnostics.add(display, link.line, link.col, "warning", "private-embed",
-                                         f"{link.raw} embeds a private note (publish: false / draft: true); "
-                                         "it is left out of the site")
+            self.diagnostics.extend(self.check_note(note, cycles=False))
         for note, link, chain in self.embed_cycles():
-            self.diagnostics.add(str(note.path), link.line, link.col, "error", "embed-cycle",
-                                 f"{link.raw} embeds itself through {' → '.join(chain)}; not expanded")
+            self.diagnostics.extend([self._cycle_diagnostic(note, link, chain)])
+
+    def check_note(self, note: Note, *, cycles: bool = True) -> list[Diagnostic]:
+        """The link diagnostics of one note (and, with ``cycles``, its embeds that reach themselves again)."""
+        found: list[Diagnostic] = []
+        display = str(note.path)
+        for link in note.links:
+            r = self.resolve(link, note)
+            if r.problem:
+                # (a raw HTML URL leaving the vault may be meant for the web server: never followed, a warning)
+                severity = "error" if r.problem == "outside-vault" and link.kind != "html" else "warning"
+                found.append(Diagnostic(display, link.line, link.col, severity, r.problem, r.message))  # type: ignore[arg-type]
+                continue
+            if r.target.status == "ambiguous":
+                found.append(Diagnostic(display, link.line, link.col, "warning", "ambiguous-link",
+                                        f"{link.raw} matches {len(r.target.candidates)} files "
+                                        f"({', '.join(r.target.candidates)}); using {r.target.rel}"))
+            if not link.embed and r.note is not None and r.note.private and not note.private:
+                found.append(Diagnostic(display, link.line, link.col, "warning", "private-link",
+                                        f"{link.raw} links to a private note (publish: false / draft: true); "
+                                        "the site shows the link's text only"))
+            if link.embed and r.note is not None and r.note.private and not note.private:
+                found.append(Diagnostic(display, link.line, link.col, "warning", "private-embed",
+                                        f"{link.raw} embeds a private note (publish: false / draft: true); "
+                                        "it is left out of the site"))
+        if cycles:
+            for link in self.embedded_links(note):
+                chain = self._cycle_from(note, link)
+                if chain:
+                    found.append(self._cycle_diagnostic(note, link, chain))
+        return found
+
+    @staticmethod
+    def _cycle_diagnostic(note: Note, link: Link, chain: list[str]) -> Diagnostic:
+        return Diagnostic(str(note.path), link.line, link.col, "error", "embed-cycle",
+                          f"{link.raw} embeds itself through {' → '.join(chain)}; not expanded")
+
+    def refresh(self, files: VaultFiles, changed: Iterable[str]) -> list[Diagnostic]:
+        """Bring the model up to date with ``files`` (a fresh :func:`discover` of the vault) after an edit, for
+        ``notedeck serve``: re-read and re-parse the notes in ``changed`` (only those; one that cannot be read
+        keeps its last good version), drop notes that are gone, take the new attachments. When names changed
+        (a note or attachment added or removed, an alias edited) the index is rebuilt and every resolved link
+        forgotten; otherwise only links into the re-read notes (their headings and blocks) are resolved again.
+        Returns the diagnostics of reading and parsing the re-read notes; ``diagnostics`` is left as it was
+        (:meth:`check_note` gives a note's link diagnostics)."""
+        found: list[Diagnostic] = list(files.diagnostics)
+        present = set(files.notes)
+        changed = [rel for rel in changed if rel in present or rel in self.notes]
+        old_names = self._names(changed)
+        stale = {id(link) for rel in changed if rel in self.notes for link in self.notes[rel].links}
+        for rel in [r for r in self.notes if r not in present]:
+            del self.notes[rel]
+        for rel in changed:
+            if rel not in present:
+                continue
+            path = self.root / rel
+            text, problem = read_note_text(path)
+            if problem:  # (not UTF-8 yet, e.g. a file still being written: its last good version stays)
+                found.append(problem)
+                continue
+            try:
+                note, diags = parse_note(path, rel, text)  # type: ignore[arg-type]
+            except Exception as e:  # a bug of ours on this text: report it, keep the last good version
+                found.append(Diagnostic(str(path), 0, 0, "error", "internal-error",
+                                        f"could not parse this note: {type(e).__name__}: {e}"))
+                continue
+            self.notes[rel] = note
+            found.extend(diags)
+        ordered = {rel: self.notes[rel] for rel in files.notes if rel in self.notes}  # discovery order
+        self.notes.clear()
+        self.notes.update(ordered)
+        self.attachments = {rel: self.root / rel for rel in files.attachments}
+        new_names = self._names(changed)
+        if new_names != old_names or set(files.outside) != self.index.outside:
+            self.index = VaultIndex(self.notes, files.attachments, files.outside)
+            self._resolved.clear()
+        else:  # the same names: only links into the re-read notes (their headings, blocks) may resolve otherwise
+            edited = set(changed)
+            self._resolved = {k: r for k, r in self._resolved.items() if k not in stale and r.target.rel not in edited}
+        return found
+
+    def _names(self, rels: list[str]) -> tuple:
+        return set(self.notes), set(self.attachments), {r: tuple(self.notes[r].aliases) for r in rels if r in self.notes}
 
     def embedded_links(self, note: Note, start_line: int = 1, end_line: int | None = None) -> list[Link]:
         """Note embeds (not images) whose line lies within ``start_line``..``end_line``."""
