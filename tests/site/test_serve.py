@@ -138,7 +138,8 @@ def test_renaming_a_note_turns_links_to_it_broken_and_reports_them(served):
     r = rebuilds(server, 1)[-1]
     assert r.full and set(r.changed) == {"b.md", "b2.md"}
     broken = [d for d in r.diagnostics if d.code == "broken-link"]
-    assert [(Path(d.path).name, d.message) for d in broken] == [("a.md", "[[b]] matches no note or file in the vault")]
+    assert [(Path(d.path).name, d.message) for d in broken] == [
+        ("a.md", "[[b]] matches no note or file in the vault; did you mean [[b2]]?")]
     assert any("a.md:3:" in line and "broken-link" in line for line in server.lines)  # type: ignore[attr-defined]
     assert get(page(server, "b.md"))[0] == 404
     assert "A links to" in shows(server, "a.md", "A links to")

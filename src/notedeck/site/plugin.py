@@ -315,6 +315,22 @@ def page_cards(vault: Vault, options: dict, diagnostics: Diagnostics | None) -> 
     return out
 
 
+def refresh_cards(site: SiteIndex, vault: Vault, rels: list[str], options: dict) -> None:
+    """After an edit (``notedeck serve``): the card widgets of the re-read notes, from their new tokens."""
+    if not options.get("card_widgets", True):
+        return
+    from ..anki.extract import extract_note
+    from ..render.cards import cards_by_line
+
+    for rel in rels:
+        note = vault.notes.get(rel)
+        found = cards_by_line(extract_note(vault, note, "", options).cards).get(rel) if note is not None else None
+        if found:
+            site.cards[rel] = found
+        else:
+            site.cards.pop(rel, None)
+
+
 def include_templates(files: Files, config) -> None:
     """MkDocs leaves a top-level ``templates/`` folder out by default (theme overrides live there); in a vault it
     holds notes that other notes link to, so they are published like the rest, unless ``exclude_docs`` says so."""

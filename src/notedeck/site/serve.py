@@ -285,7 +285,7 @@ class ServedSite:
         from mkdocs.commands.build import _build_page, _populate_page
         from mkdocs.structure.files import InclusionLevel
 
-        from .plugin import NotePage
+        from .plugin import NotePage, refresh_cards
 
         mk, plugin, files = self._mk, self._plugin, self._files
         assert mk is not None and plugin is not None and files is not None and self.graph is not None
@@ -296,6 +296,7 @@ class ServedSite:
                 site.backlinks[rel] = back
             else:
                 site.backlinks.pop(rel, None)
+        refresh_cards(site, plugin.vault or self.vault, rels, dict(plugin.config))  # type: ignore[arg-type]
         plugin.collect = Diagnostics()
         plugin.reported.clear()
         problems: list[Diagnostic] = []
