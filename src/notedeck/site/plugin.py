@@ -24,16 +24,17 @@ from urllib.parse import quote
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from ..render import SiteIndex, TocEntry, render_page
+from ..render.urls import url_path
 from ..render.html import RenderError
 from ..vault import Diagnostics, Note, Vault
 from ..vault.files import SKIP_DIRS
-from . import assets
+from . import assets, search
 
 log = get_plugin_logger(__name__)
 
@@ -132,6 +133,8 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         self.use_directory_urls = True
         self.tags_enabled = False
         self.reported: set[tuple[str, int, str, str]] = set()
+        self.search = None  # Material's search plugin, when enabled (see notedeck.site.search)
+        self._search_pages: dict[str, Note] = {}  # page URL → note, for the search keys
 
     # -- configuration
     def on_config(self, config):
@@ -154,6 +157,9 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
             jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" chatter on every build
         except ImportError:  # pragma: no cover - search then indexes Chinese without segmentation
             pass
+        self.search = search.find_search_plugin(config.plugins)
+        if self.search is not None and not search.configure(self.search):
+            self.search = None
         return config
 
     # -- the vault, once per build
@@ -199,10 +205,26 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         self.site = SiteIndex.build(vault, use_directory_urls=self.use_directory_urls, tags_page=tags_page,
                                     backlinks_title=self.config.backlinks_title, own_folder=own_folder,
                                     line_breaks=not strict_line_breaks(config.docs_dir))
+        if self.search is not None:
+            search.add_words(search.vault_words(vault))
+            self._search_pages = {url_path(self.site.page_of(n.rel)): n for n in vault.published}
         return files
 
+    @event_priority(50)  # before Material's search plugin writes its index
     def on_post_build(self, *, config) -> None:
         gc.unfreeze()
+        index = getattr(self.search, "search_index", None)
+        if index is not None:
+            search.annotate(index.entries, self._search_sources,
+                            search.compile_separator(self.search.config.get("separator")))  # type: ignore[union-attr]
+
+    def _search_sources(self, page_url: str, anchor: str) -> tuple[str, list[str]] | None:
+        note = self._search_pages.get(page_url)
+        if note is None:
+            return None
+        if not anchor:
+            return search.note_sources(note)
+        return next(((h.text, []) for h in note.headings if h.anchor == anchor), None)
 
     def on_build_error(self, *, error) -> None:
         gc.unfreeze()
