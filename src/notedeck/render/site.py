@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pymdownx.highlight import Highlight
 
 from ..vault import CodeBlock, Link, Note, Vault, slugify
+from .graph import local_graph
 from .html import Context, RenderError, render_tokens
 from .math import tex_to_html
 from .target import RenderedPage, Target, TocEntry
@@ -31,6 +32,7 @@ class SiteIndex:
     tags_page: str | None = None  # vault-relative .md path of the tags index, when there is one
     backlinks: dict[str, list[str]] = field(default_factory=dict)  # target rel → source rels
     backlinks_title: str = "Linked mentions"
+    graph_title: str = "Local graph"
     own_folder: frozenset[str] = frozenset()  # README/index notes whose page is ``<folder>/<stem>/`` (a clash)
     line_breaks: bool = True
     _pages: dict[str, str] = field(default_factory=dict, repr=False)
@@ -122,8 +124,9 @@ def _searchless(math_html: str) -> str:
     return math_html.replace(' class="notedeck-math', ' data-search-exclude class="notedeck-math', 1)
 
 
-def render_page(note: Note, site: SiteIndex, *, backlinks: bool = True) -> RenderedPage:
-    """The HTML of ``note``'s page (front matter left out), its table of contents and its first H1."""
+def render_page(note: Note, site: SiteIndex, *, backlinks: bool = True, graph: bool | None = None) -> RenderedPage:
+    """The HTML of ``note``'s page (front matter left out), its table of contents and its first H1; then the
+    backlinks and the local graph (:mod:`.graph`; by default drawn when the backlinks are)."""
     target = SiteTarget(site, note)
     ctx = Context(site.vault, target, note, note)
     try:
@@ -132,6 +135,8 @@ def render_page(note: Note, site: SiteIndex, *, backlinks: bool = True) -> Rende
         raise RenderError(ctx.line, e) from e
     if backlinks:
         body += backlinks_section(note, site)
+    if backlinks if graph is None else graph:
+        body += local_graph(note, site, site.graph_title)
     title = next((h.text for h in note.headings if h.level == 1), "")
     return RenderedPage(body, toc_of(note), title, [(n.rel, line, msg) for n, line, msg in target.problems])
 

@@ -49,6 +49,8 @@ _LISTING_DIRECTIVE = re.compile(r"<!--\s*?material/tags.*?-->", re.S)
 class NotedeckConfig(Config):
     backlinks = c.Type(bool, default=True)
     backlinks_title = c.Type(str, default="Linked mentions")
+    graph = c.Type(bool, default=True)  # a local graph (inline SVG) at the end of each page
+    graph_title = c.Type(str, default="Local graph")
     tags_page = c.Type(str, default="tags.md")  # generated (with Material's tag listing) unless the vault has it
     site_url = c.Optional(c.Type(str))  # used by the Anki emitter for card links
 
@@ -67,7 +69,7 @@ class NotePage(Page):
         plugin, note = self._notedeck
         assert plugin.site is not None
         try:
-            page = render_page(note, plugin.site, backlinks=plugin.config.backlinks)
+            page = render_page(note, plugin.site, backlinks=plugin.config.backlinks, graph=plugin.config.graph)
         except RenderError as e:  # never a traceback on a user's vault: report it, show the source
             plugin.diagnostic(note, e.line, f"could not render this note ({e.cause}); its text is shown as is")
             self.content = f'<pre class="notedeck-unrendered">{html.escape(note.text[note.frontmatter_end:])}</pre>'
@@ -204,6 +206,7 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         own_folder = separate_folder_pages(files) if self.use_directory_urls else frozenset()
         self.site = SiteIndex.build(vault, use_directory_urls=self.use_directory_urls, tags_page=tags_page,
                                     backlinks_title=self.config.backlinks_title, own_folder=own_folder,
+                                    graph_title=self.config.graph_title,
                                     line_breaks=not strict_line_breaks(config.docs_dir))
         if self.search is not None:
             search.add_words(search.vault_words(vault))
