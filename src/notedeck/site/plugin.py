@@ -29,6 +29,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+from .. import report as build_report
 from ..render import SiteIndex, TocEntry, render_page
 from ..render.urls import url_path
 from ..render.html import RenderError
@@ -135,6 +136,7 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         self.use_directory_urls = True
         self.tags_enabled = False
         self.reported: set[tuple[str, int, str, str]] = set()
+        self.pages_written = 0  # this build's pages (for notedeck build's summary)
         self.search = None  # Material's search plugin, when enabled (see notedeck.site.search)
         self._search_pages: dict[str, Note] = {}  # page URL → note, for the search keys
 
@@ -208,6 +210,8 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
                                     backlinks_title=self.config.backlinks_title, own_folder=own_folder,
                                     graph_title=self.config.graph_title,
                                     line_breaks=not strict_line_breaks(config.docs_dir))
+        self.pages_written = 0
+        build_report.expect(len(files.documentation_pages()))  # notedeck build's progress bar
         if self.search is not None:
             search.add_words(search.vault_words(vault))
             self._search_pages = {url_path(self.site.page_of(n.rel)): n for n in vault.published}
@@ -239,6 +243,11 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
             page.__class__ = NotePage
             page._notedeck = (self, note)
         return page
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        self.pages_written += 1
+        build_report.tick()
+        return output
 
     def diagnostic(self, note: Note, line: int, message: str, severity: str = "error", code: str = "site-transform") -> None:
         assert self.vault is not None
