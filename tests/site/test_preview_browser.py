@@ -110,3 +110,32 @@ def test_hover_shows_a_preview(tmp_path):
     port = _free_port()
     text = _hover_preview(_build(tmp_path, f"http://127.0.0.1:{port}/"), port)
     assert text is not None and "中文 标题" in text, text
+
+
+def test_instant_navigation_with_the_local_graph(tmp_path):
+    """Material's instant navigation rewrites every link's href; the local graph's links must let it (an SVG <a>
+    does not: the script stopped and the page never changed)."""
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    site = _build(tmp_path, f"http://127.0.0.1:{port}/")
+    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    errors: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            page = browser.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"http://127.0.0.1:{port}/反向传播/")
+            assert page.locator(".notedeck-graph a").count() >= 2
+            page.locator(".notedeck-graph a", has_text="激活函数").click()
+            page.wait_for_function("() => document.querySelector('article h1') && "
+                                   "document.querySelector('article h1').textContent.includes('激活函数')")
+            assert "激活函数" in page.url or "%E6%BF%80" in page.url
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not [e for e in errors if "mermaid" not in e], errors  # (the mermaid CDN is offline here)

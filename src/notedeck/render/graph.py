@@ -7,8 +7,10 @@ same on every build. Each node is a link to its page (page-relative, :func:`~not
 an edge's arrow points the way the link goes. Private notes and broken links never appear. At most
 :data:`MAX_NODES` neighbours are drawn; the caption says how many more there are.
 
-Colours are Material's CSS variables (so the light and dark schemes both work); the graph is left out of the
-search index (``data-search-exclude``).
+The drawing (edges, arrows, dots) is an SVG; each node's label is an HTML link placed over it, so Material's
+instant navigation and hover previews treat it like any other link (they rewrite every link's ``href``, which an
+SVG ``<a>`` does not allow: the script stops). Colours are Material's CSS variables (light and dark schemes both
+work); the graph is left out of the search index (``data-search-exclude``).
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ def local_graph(note: Note, site: SiteIndex, title: str = "Local graph") -> str:
         return ""
     here = site.page_of(note.rel)
     centre = nodes[0]
-    edges, marks = [], []
+    edges = []
     for node in nodes[1:]:
         start = ' marker-start="url(#notedeck-graph-arrow-back)"' if node.kind in ("in", "both") else ""
         end = ' marker-end="url(#notedeck-graph-arrow)"' if node.kind in ("out", "both") else ""
@@ -105,34 +107,38 @@ def local_graph(note: Note, site: SiteIndex, title: str = "Local graph") -> str:
         x1, y1 = centre.x + dx / d * 9, centre.y + dy / d * 9
         x2, y2 = node.x - dx / d * 7, node.y - dy / d * 7
         edges.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"{start}{end}/>')
+    height = _height(len(nodes) - 1)
+    dots, links = [], []
     for node in nodes:
         url = html.escape(relative_url(site.page_of(node.rel), here))
         r = 7 if node.kind == "self" else 5
+        dots.append(f'<circle cx="{node.x}" cy="{node.y}" r="{r}" fill="{_COLOURS[node.kind]}"/>')
         dx, dy = node.x - centre.x, node.y - centre.y
         if node.kind == "self":
-            lx, ly, anchor = node.x, node.y + 22, "middle"
+            lx, ly, shift = node.x, node.y + 18, "-50%,-50%"
         else:
             d = math.hypot(dx, dy) or 1.0
-            lx, ly = node.x + dx / d * 10, node.y + dy / d * 10 + 4
-            anchor = "start" if dx / d > 0.2 else "end" if dx / d < -0.2 else "middle"
-            ly += 8 if dy / d > 0.9 else -4 if dy / d < -0.9 else 0
-        weight = ' font-weight="bold"' if node.kind == "self" else ""
-        marks.append(
-            f'<a href="{url}" class="notedeck-graph-{node.kind}"><title>{html.escape(node.title)}</title>'
-            f'<circle cx="{node.x}" cy="{node.y}" r="{r}" fill="{_COLOURS[node.kind]}"/>'
-            f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}"{weight}>{html.escape(_label(node.title))}</text></a>')
+            lx, ly = node.x + dx / d * 10, node.y + dy / d * 10
+            shift = "0,-50%" if dx / d > 0.2 else "-100%,-50%" if dx / d < -0.2 else "-50%,-50%"
+            ly += 6 if dy / d > 0.9 else -6 if dy / d < -0.9 else 0
+        weight = "font-weight:bold;" if node.kind == "self" else ""
+        links.append(f'<a href="{url}" class="notedeck-graph-{node.kind}" title="{html.escape(node.title)}" '
+                     f'style="position:absolute;left:{lx / WIDTH * 100:.2f}%;top:{ly / height * 100:.2f}%;'
+                     f'transform:translate({shift});{weight}">{html.escape(_label(node.title))}</a>')
     more = f'<p class="notedeck-graph-more">+{hidden} …</p>\n' if hidden else ""
-    height = _height(len(nodes) - 1)
     arrow = ('<marker id="notedeck-graph-arrow{id}" viewBox="0 0 10 10" refX="{ref}" refY="5" markerWidth="6" '
              'markerHeight="6" orient="auto"><path d="{path}" fill="var(--md-default-fg-color--lighter, #bbb)"/></marker>')
     defs = (arrow.format(id="", ref="9", path="M0,0 L10,5 L0,10 z")
             + arrow.format(id="-back", ref="1", path="M10,0 L0,5 L10,10 z"))
     label = html.escape(f"{title}: {note.title}")
+    # The picture is SVG; the nodes' links are HTML links laid over it (Material's instant navigation and previews
+    # rewrite every link's href, which an SVG <a> does not allow: its script would stop on the page).
     return (f'<div class="notedeck-graph" data-search-exclude>\n'
             f'<p class="notedeck-graph-title">{html.escape(title)}</p>\n'
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
-            f'style="max-width:{WIDTH}px;height:auto" role="group" aria-label="{label}" font-size="12" '
-            f'fill="var(--md-typeset-color, currentColor)">'
+            f'<nav class="notedeck-graph-canvas" aria-label="{label}" style="position:relative;max-width:{WIDTH}px;'
+            f'aspect-ratio:{WIDTH}/{height};font-size:12px;line-height:1.2;white-space:nowrap">'
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" aria-hidden="true" '
+            f'style="position:absolute;inset:0;width:100%;height:100%">'
             f'<defs>{defs}</defs>'
             f'<g stroke="var(--md-default-fg-color--lighter, #bbb)" stroke-width="1.2">{"".join(edges)}</g>'
-            f'{"".join(marks)}</svg>\n{more}</div>\n')
+            f'{"".join(dots)}</svg>{"".join(links)}</nav>\n{more}</div>\n')
