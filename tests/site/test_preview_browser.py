@@ -139,3 +139,26 @@ def test_instant_navigation_with_the_local_graph(tmp_path):
         server.shutdown()
         server.server_close()
     assert not [e for e in errors if "mermaid" not in e], errors  # (the mermaid CDN is offline here)
+
+
+def test_local_graph_fits_a_narrow_screen(tmp_path):
+    """At 390 px (a phone) the graph shrinks its labels and clips at its box: the page never gets wider."""
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    site = _build(tmp_path, None)
+    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            page = browser.new_page(viewport={"width": 390, "height": 800})
+            for path in ("反向传播/", "深度学习/激活函数/"):
+                page.goto(f"http://127.0.0.1:{port}/{path}")
+                assert page.locator(".notedeck-graph").count() == 1
+                assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -136,7 +136,7 @@ def local_graph(note: Note, site: SiteIndex, title: str = "Local graph") -> str:
     return (f'<div class="notedeck-graph" data-search-exclude>\n'
             f'<p class="notedeck-graph-title">{html.escape(title)}</p>\n'
             f'<nav class="notedeck-graph-canvas" aria-label="{label}" style="position:relative;max-width:{WIDTH}px;'
-            f'aspect-ratio:{WIDTH}/{height};font-size:12px;line-height:1.2;white-space:nowrap">'
+            f'aspect-ratio:{WIDTH}/{height};font-size:min(12px,2.6vw);line-height:1.2;white-space:nowrap;overflow:hidden">'
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" aria-hidden="true" '
             f'style="position:absolute;inset:0;width:100%;height:100%">'
             f'<defs>{defs}</defs>'
