@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 
@@ -13,11 +14,11 @@ from .emitters import EMITTERS, load_emitter
 from .vault import Diagnostics, Vault
 
 
-def _report(diags: Diagnostics, strict: bool, quiet_ok: bool = False) -> int:
+def _report(diags: Diagnostics, strict: bool, quiet_ok: bool = False, quiet: bool = False) -> int:
     for d in diags.sorted():
         click.echo(str(d), err=False)
     failed = diags.failed(strict)
-    if not (quiet_ok and not len(diags)):
+    if not quiet and not (quiet_ok and not len(diags)):
         strict_note = " (--strict: warnings fail)" if strict and diags.count("warning") else ""
         click.echo(f"notedeck: {diags.summary()}{strict_note}", err=True)
     return 1 if failed else 0
@@ -54,13 +55,16 @@ def check(vault: str | None, strict: bool) -> None:
     sys.exit(_report(diags, strict))
 
 
-def _step(name: str, v: Vault, diags: Diagnostics, run: Callable[[], object]) -> None:
-    """Run one step; a bug of ours in it becomes an ``internal-error`` diagnostic, and the other steps still run."""
+def _step(name: str, v: Vault, diags: Diagnostics, run: Callable[[], object]) -> bool:
+    """Run one step; a bug of ours in it becomes an ``internal-error`` diagnostic, and the other steps still run.
+    Returns whether it ran to its end."""
     try:
         run()
     except Exception as e:
         diags.add(str(v.root), 0, 0, "error", "internal-error",
                   f"the {name} step failed: {type(e).__name__}: {e} (please report it with the vault's note)")
+        return False
+    return True
 
 
 @main.command()
@@ -71,24 +75,46 @@ def _step(name: str, v: Vault, diags: Diagnostics, run: Callable[[], object]) ->
               "home note's title, else the vault folder's name].")
 @click.option("--deck", default=None, help="The top Anki deck's name [default: the site name].")
 @click.option("--strict", is_flag=True, help="Warnings fail the exit code too.")
-def build(vault: str | None, out: str | None, site_name: str | None, deck: str | None, strict: bool) -> None:
-    """Run every emitter (site, Anki decks, snippets). Nothing visible is written into the vault."""
-    from .discover import output_folder
+@click.option("--quiet", "-q", is_flag=True, help="Print only the diagnostics (no progress, no summary).")
+def build(vault: str | None, out: str | None, site_name: str | None, deck: str | None, strict: bool, quiet: bool) -> None:
+    """Run every emitter (site, Anki decks, snippets), then print what each made, where, and how long it took
+    (a progress bar on a terminal for a step over a second). Nothing visible is written into the vault."""
+    from . import report
+    from .discover import output_folder, where
 
-    config, v = load(vault, site_name, deck)
-    out_dir = output_folder(out, v.root)
-    diags = v.diagnostics
-    for name, spec in EMITTERS:
-        emit = load_emitter(spec)
-        if emit is None:
-            continue
-        if sys.stderr.isatty():
-            click.echo(f"notedeck: building {name} …", err=True)
-        _step(name, v, diags, lambda emit=emit: emit(v, config, out_dir, diags))
-    from .discover import where
+    bars = not quiet and report.is_terminal(sys.stderr)
+    summary = report.Report()
+    with report.timed() as whole:
+        with report.timed() as took, report.progress("vault", bars):
+            config, v = load(vault, site_name, deck)
+        summary.add("vault", took(), report.VaultRead(len(v.notes), len(v.attachments), len(v.notes) - len(v.published)))
+        out_dir = output_folder(out, v.root)
+        diags = v.diagnostics
+        for name, spec in EMITTERS:
+            emit = load_emitter(spec)
+            if emit is None:
+                continue
+            with report.timed() as took, report.progress(name, bars):
+                ok, made = _emit_step(name, emit, v, config, out_dir, diags)
+            summary.add(name, took(), made, failed=not ok)
+    if not quiet:
+        click.echo(report.table(summary.steps, whole()), err=True)
+        click.echo(f"notedeck: output in {where(out_dir)}", err=True)
+    sys.exit(_report(diags, strict, quiet=quiet))
 
-    click.echo(f"notedeck: output in {where(out_dir)}", err=True)
-    sys.exit(_report(diags, strict))
+
+def _emit_step(name: str, emit: Callable[..., object], v: Vault, config: Config, out_dir: Path,
+               diags: Diagnostics) -> tuple[bool, object]:
+    """Run one emitter; returns whether it ran to its end and its typed result (:mod:`notedeck.report`)."""
+    from . import report
+
+    before = report.cards_before(out_dir) if name == "anki" else {}
+    returned: list[object] = []
+    ok = _step(name, v, diags, lambda: returned.append(emit(v, config, out_dir, diags)))
+    if ok and _step(name, v, diags, lambda: returned.append(
+            report.made_of(name, returned[0], v, config, out_dir, before))):
+        return True, returned[-1]
+    return ok, None
 
 
 from .anki.cards import extract as extract_cards  # noqa: E402

@@ -1,6 +1,9 @@
 """The emitters ``notedeck build`` runs, in order. Each is ``module:function`` with the signature
-``emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> None``; it only reads
-the vault model, writes below ``out`` (atomically) and reports problems into ``diagnostics``."""
+``emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> result``; it only reads
+the vault model, writes below ``out`` (atomically) and reports problems into ``diagnostics``. What it returns says
+what it made, for ``notedeck build``'s summary: one of :mod:`notedeck.report`'s typed results (the site's
+``SiteMade``), or a value :func:`notedeck.report.made_of` turns into one (the deck's ``WriteStats``; None for the
+snippets, counted from the model)."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pymdownx.highlight import Highlight
 
 from ..vault import CodeBlock, Link, Note, Vault, slugify
+from .graph import local_graph
 from .html import Context, RenderError, render_tokens
 from .math import tex_to_html
 from .target import RenderedPage, Target, TocEntry
@@ -34,6 +35,7 @@ class SiteIndex:
     tags_page: str | None = None  # vault-relative .md path of the tags index, when there is one
     backlinks: dict[str, list[str]] = field(default_factory=dict)  # target rel → source rels
     backlinks_title: str = "Linked mentions"
+    graph_title: str = "Local graph"
     own_folder: frozenset[str] = frozenset()  # README/index notes whose page is ``<folder>/<stem>/`` (a clash)
     line_breaks: bool = True
     home: str | None = None  # the note that is the site's home page (``Home.md`` …), when not index/README
@@ -188,8 +190,9 @@ def _searchless(math_html: str) -> str:
     return math_html.replace(' class="notedeck-math', ' data-search-exclude class="notedeck-math', 1)
 
 
-def render_page(note: Note, site: SiteIndex, *, backlinks: bool = True) -> RenderedPage:
-    """The HTML of ``note``'s page (front matter left out), its table of contents and its first H1."""
+def render_page(note: Note, site: SiteIndex, *, backlinks: bool = True, graph: bool | None = None) -> RenderedPage:
+    """The HTML of ``note``'s page (front matter left out), its table of contents and its first H1; then the
+    backlinks and the local graph (:mod:`.graph`; by default drawn when the backlinks are)."""
     target = SiteTarget(site, note)
     ctx = Context(site.vault, target, note, note)
     try:
@@ -206,6 +209,8 @@ def render_page(note: Note, site: SiteIndex, *, backlinks: bool = True) -> Rende
     if backlinks:
         section = backlinks_section(note, site)
         page, search = page + section, search + section  # (excluded from the index, but it opens a section)
+    if backlinks if graph is None else graph:
+        page += local_graph(note, site, site.graph_title)  # (not indexed for search)
     title = next((h.text for h in note.headings if h.level == 1), "")
     return RenderedPage(page, toc_of(note), title, [(n.rel, line, msg) for n, line, msg in target.problems], search)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..discover import inside
+from ..report import SiteMade
 from ..vault import Diagnostics, Vault
 from .default_config import write_default_config
 
@@ -23,8 +24,9 @@ def load_mkdocs_config(config_file: Path, site_dir: Path | None = None, **overri
     return load_config(str(config_file), **overrides)
 
 
-def emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> None:
-    """Build the site into ``out/site``: with the project's mkdocs.yml, else a generated default one.
+def emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> SiteMade | None:
+    """Build the site into ``out/site``: with the project's mkdocs.yml, else a generated default one; returns
+    what it wrote (None when the build failed).
 
     The vault is never written to: the default configuration lives in a temporary folder and the site is
     built into a temporary folder next to ``out/site`` that then replaces it.
@@ -67,6 +69,7 @@ def emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> N
                 build(mk)
             finally:
                 mk.plugins.on_shutdown()
+            made = SiteMade(final, plugin.pages_written, len(vault.notes) - len(vault.published))
         if staging.parent != out:  # moved next to its final place first, so the swap below stays a rename
             staging = Path(shutil.move(str(staging), str(Path(tempfile.mkdtemp(prefix=".site-", dir=out)) / "site")))
         if final.exists():
@@ -78,6 +81,7 @@ def emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> N
             os.replace(staging, final)
         if staging.parent != out:
             shutil.rmtree(staging.parent, ignore_errors=True)
+        return made
     except (MkDocsException, OSError) as e:
         diagnostics.add(str(config.mkdocs_yml or vault.root), 0, 0, "error", "site-build", f"site build failed: {e}")
     except Exception as e:  # a bug in Python-Markdown, an extension or ours must not end the whole build
@@ -87,3 +91,4 @@ def emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> N
         mk_logger.setLevel(old_level)
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+    return None

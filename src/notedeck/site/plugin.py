@@ -24,17 +24,19 @@ from urllib.parse import quote
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
+from .. import report as build_report
 from ..home import ROOT_HOMES, home_note
 from ..render import SiteIndex, TocEntry, render_page
+from ..render.urls import url_path
 from ..render.html import RenderError
 from ..vault import Diagnostics, Note, Vault
 from ..vault.files import SKIP_DIRS
-from . import assets
+from . import assets, search
 
 log = get_plugin_logger(__name__)
 
@@ -49,6 +51,8 @@ _LISTING_DIRECTIVE = re.compile(r"<!--\s*?material/tags.*?-->", re.S)
 class NotedeckConfig(Config):
     backlinks = c.Type(bool, default=True)
     backlinks_title = c.Type(str, default="Linked mentions")
+    graph = c.Type(bool, default=True)  # a local graph (inline SVG) at the end of each page
+    graph_title = c.Type(str, default="Local graph")
     tags_page = c.Type(str, default="tags.md")  # generated (with Material's tag listing) unless the vault has it
     site_url = c.Optional(c.Type(str))  # used by the Anki emitter for card links
     card_widgets = c.Type(bool, default=True)  # cards shown as a question with a folded answer (render/cards.py)
@@ -71,7 +75,7 @@ class NotePage(Page):
         plugin, note = self._notedeck
         assert plugin.site is not None
         try:
-            page = render_page(note, plugin.site, backlinks=plugin.config.backlinks)
+            page = render_page(note, plugin.site, backlinks=plugin.config.backlinks, graph=plugin.config.graph)
         except RenderError as e:  # never a traceback on a user's vault: report it, show the source
             plugin.diagnostic(note, e.line, f"could not render this note ({e.cause}); its text is shown as is")
             self.content = f'<pre class="notedeck-unrendered">{html.escape(note.text[note.frontmatter_end:])}</pre>'
@@ -163,6 +167,9 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         self.tags_enabled = False
         self.reported: set[tuple[str, int, str, str]] = set()
         self.results_path: str | None = None  # set by ``notedeck build``: ``<out>/notedeck-results.json``
+        self.pages_written = 0  # this build's pages (for notedeck build's summary)
+        self.search = None  # Material's search plugin, when enabled (see notedeck.site.search)
+        self._search_pages: dict[str, Note] = {}  # page URL → note, for the search keys
 
     # -- configuration
     def on_config(self, config):
@@ -187,6 +194,9 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
             jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" chatter on every build
         except ImportError:  # pragma: no cover - search then indexes Chinese without segmentation
             pass
+        self.search = search.find_search_plugin(config.plugins)
+        if self.search is not None and not search.configure(self.search):
+            self.search = None
         return config
 
     # -- the vault, once per build
@@ -236,9 +246,15 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         own_folder = separate_folder_pages(files) if self.use_directory_urls else frozenset()
         self.site = SiteIndex.build(vault, use_directory_urls=self.use_directory_urls, tags_page=tags_page,
                                     backlinks_title=self.config.backlinks_title, own_folder=own_folder,
+                                    graph_title=self.config.graph_title,
                                     line_breaks=not strict_line_breaks(config.docs_dir), home=home_rel,
                                     block_status=self.block_status(config),
                                     **page_cards(vault, dict(self.config), self.collect))
+        self.pages_written = 0
+        build_report.expect(len(files.documentation_pages()))  # notedeck build's progress bar
+        if self.search is not None:
+            search.add_words(search.vault_words(vault))
+            self._search_pages = {url_path(self.site.page_of(n.rel)): n for n in vault.published}
         return files
 
     def block_status(self, config):
@@ -257,8 +273,21 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
 
         return status
 
+    @event_priority(50)  # before Material's search plugin writes its index
     def on_post_build(self, *, config) -> None:
         gc.unfreeze()
+        index = getattr(self.search, "search_index", None)
+        if index is not None:
+            search.annotate(index.entries, self._search_sources,
+                            search.compile_separator(self.search.config.get("separator")))  # type: ignore[union-attr]
+
+    def _search_sources(self, page_url: str, anchor: str) -> tuple[str, list[str]] | None:
+        note = self._search_pages.get(page_url)
+        if note is None:
+            return None
+        if not anchor:
+            return search.note_sources(note)
+        return next(((h.text, []) for h in note.headings if h.anchor == anchor), None)
 
     def on_build_error(self, *, error) -> None:
         gc.unfreeze()
@@ -270,6 +299,11 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
             page.__class__ = NotePage
             page._notedeck = (self, note)
         return page
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        self.pages_written += 1
+        build_report.tick()
+        return output
 
     def diagnostic(self, note: Note, line: int, message: str, severity: str = "error", code: str = "site-transform") -> None:
         assert self.vault is not None
