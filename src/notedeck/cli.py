@@ -24,10 +24,11 @@ def _report(diags: Diagnostics, strict: bool, quiet_ok: bool = False, quiet: boo
     return 1 if failed else 0
 
 
-def load(vault_arg: str | None, site_name: str | None = None, deck: str | None = None) -> tuple[Config, Vault]:
+def load(vault_arg: str | None, site_name: str | None = None, deck: str | None = None,
+         progress: bool | None = None) -> tuple[Config, Vault]:
     from .home import load_project
 
-    return load_project(vault_arg, site_name=site_name, deck=deck)
+    return load_project(vault_arg, site_name=site_name, deck=deck, progress=progress)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -86,7 +87,7 @@ def build(vault: str | None, out: str | None, site_name: str | None, deck: str |
     summary = report.Report()
     with report.timed() as whole:
         with report.timed() as took, report.progress("vault", bars):
-            config, v = load(vault, site_name, deck)
+            config, v = load(vault, site_name, deck, progress=False)  # (the step's own bar shows progress)
         summary.add("vault", took(), report.VaultRead(len(v.notes), len(v.attachments), len(v.notes) - len(v.published)))
         out_dir = output_folder(out, v.root)
         diags = v.diagnostics

@@ -81,11 +81,11 @@ def vault_name(vault: Vault) -> str:
 
 
 def load_project(vault_arg: str | None, *, site_name: str | None = None, deck: str | None = None,
-                 check: bool = True) -> tuple[Config, Vault]:
+                 check: bool = True, progress: bool | None = None) -> tuple[Config, Vault]:
     """The configuration (with ``--site-name``/``--deck``) and the loaded vault; the site's name is taken from
     the vault (:func:`vault_name`) when neither the option nor ``mkdocs.yml`` gives one."""
     config = load_config(vault_arg)
-    vault = Vault.load(config.vault, check=check)
+    vault = Vault.load(config.vault, check=check, progress=progress)
     if deck:
         config.options["deck"] = deck
     if site_name:

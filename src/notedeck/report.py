@@ -127,7 +127,7 @@ def cards_made(stats: Any, before: dict[str, str], vault: Any, config: Any, out:
     changed = max(0, stats.cards_changed - new)
     settings, _ = load_settings(vault.root, config.options)
     base = base_deck(config)
-    decks = {deck_of(vault.notes[e.note], base, settings) for e in after.values() if e.note in vault.notes}
+    decks = {deck_of(vault.notes[rel], base, settings) for e in after.values() if (rel := e.note or e.note_key) in vault.notes}
     return CardsMade(stats.path, stats.notes, new, changed, stats.notes - new - changed,
                      len(before.keys() - after.keys()), len(decks))
 
