@@ -17,6 +17,7 @@ from urllib.parse import unquote
 import pytest
 
 from notedeck.config import load_config
+from notedeck.home import home_note
 from notedeck.render import SiteIndex
 from notedeck.render.urls import page_path
 from notedeck.site.emit import emit
@@ -41,7 +42,8 @@ class Built:
         emit(self.vault, config, out, diags)
         assert not diags.failed(False), [str(d) for d in diags]
         self.site_dir = out / "site"
-        site = SiteIndex.build(self.vault)
+        home = home_note(self.vault)  # (the vault's home note is the site's root page)
+        site = SiteIndex.build(self.vault, home=home.rel if home is not None else None)
         self.pages: dict[str, set[str]] = {}  # title → pages of the notes with that title
         self.headings: dict[str, set[str]] = {}  # H2 text → its sections
         for note in self.vault.published:
