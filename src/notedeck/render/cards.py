@@ -20,6 +20,8 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from .embeds import close_index
+
 WIDGET_ORIGINS = frozenset({"inline", "multiline", "cloze"})
 ANSWER_LABEL = "答案 / Answer"
 #: Blocks a card may cover whole (a list item is not one: its card goes inside the ``<li>``).
@@ -71,17 +73,6 @@ def cloze_close(tokens: Sequence[Any], idx: int) -> str:
     return "</span></label>"
 
 
-def _close(tokens: Sequence[Any], i: int) -> int:
-    if tokens[i].nesting == 0:
-        return i
-    depth = 0
-    for j in range(i, len(tokens)):
-        depth += tokens[j].nesting
-        if depth == 0:
-            return j
-    return len(tokens) - 1
-
-
 def _parts(renderer: Any, parts: list[tuple[str, Any]], options: Any, env: dict, inline_p: bool) -> str:
     out = []
     for kind, value in parts:
@@ -124,12 +115,12 @@ def card_block(renderer: Any, tokens: Sequence[Any], i: int, options: Any, env: 
     if tok.type in WHOLE_BLOCKS and len(starting) == 1 and starting[0].end_line >= last and not any(
             id(c) not in done for ln in range(first + 1, last + 1) for c in by_line.get(ln, ())):
         card = starting[0]
-        end = _close(tokens, i)
+        end = close_index(tokens, i)
         while end + 1 < len(tokens):  # answer blocks below the card (a list, a fence): part of it
             nxt = tokens[end + 1]
             if not (nxt.block and nxt.nesting >= 0 and nxt.map and nxt.map[0] + 1 <= card.end_line):
                 break
-            end = _close(tokens, end + 1)
+            end = close_index(tokens, end + 1)
         return widget(renderer, card, options, env, anchor(tok)), end
     if tok.type != "paragraph_open":
         return None
