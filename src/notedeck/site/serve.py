@@ -285,7 +285,8 @@ class ServedSite:
         from mkdocs.commands.build import _build_page, _populate_page
         from mkdocs.structure.files import InclusionLevel
 
-        from .plugin import NotePage, refresh_cards
+        from .plugin import NotePage
+        from .publish import refresh_cards
 
         mk, plugin, files = self._mk, self._plugin, self._files
         assert mk is not None and plugin is not None and files is not None and self.graph is not None
