@@ -105,6 +105,8 @@ class NoteFile(pytest.File):
     """A Markdown note: collects one :class:`BlockItem` per runnable fence (via the vault model)."""
 
     session_: NoteSession | None = None
+    plan_to = -1  # index of the last block of this note that this session runs (-1: not known)
+    _vault_rel: str | None = None
 
     def collect(self):
         from notedeck.vault import parse_note
@@ -130,6 +132,8 @@ class NoteFile(pytest.File):
 
     def setup(self) -> None:
         self.session_ = executor(self.config).session(self.path, self.blocks, self.display, self.line_count)
+        if self.plan_to >= 0:  # the worker runs the note's blocks ahead while pytest reports them
+            self.session_.plan(self.blocks[: self.plan_to + 1], lambda b: b.timeout or default_timeout(self.config))
 
     def teardown(self) -> None:
         if self.session_ is not None:
@@ -146,13 +150,27 @@ class NoteFile(pytest.File):
         return cache[root]
 
     def vault_rel(self) -> str:
-        from .figures import find_vault_root
+        """The note's path in its vault (:func:`figures.find_vault_root`), as the site names it."""
+        if self._vault_rel is None:
+            from .figures import find_vault_root
 
-        root = find_vault_root(self.path, self.config.rootpath)
-        try:
-            return self.path.resolve().relative_to(root).as_posix()
-        except ValueError:
-            return self.path.name
+            root = find_vault_root(self.path, self.config.rootpath)
+            try:
+                self._vault_rel = self.path.resolve().relative_to(root).as_posix()
+            except ValueError:
+                self._vault_rel = self.path.name
+        return self._vault_rel
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Which blocks each note will be asked for in this process (not known in an xdist worker, which
+    gets its items one batch at a time)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    for item in session.items:
+        if isinstance(item, BlockItem):
+            parent: NoteFile = item.parent  # type: ignore[assignment]
+            parent.plan_to = max(parent.plan_to, item.block.index)
 
 
 class BlockItem(pytest.Item):
@@ -162,6 +180,7 @@ class BlockItem(pytest.Item):
         super().__init__(**kwargs)
         self.block = block
         self.timeout = timeout
+        self._data: dict[str, Any] | None = None
         for mark in block.marks:
             self.add_marker(getattr(pytest.mark, mark.name)(reason=f"{mark.reason} ({self.location_text})"))
 
@@ -174,6 +193,16 @@ class BlockItem(pytest.Item):
         session = self.parent.session_  # type: ignore[attr-defined]
         assert session is not None
         return session
+
+    def result_data(self) -> dict[str, Any]:
+        """What the results file records of this block (besides its outcome)."""
+        if self._data is None:
+            from .results import block_hash
+
+            note: NoteFile = self.parent  # type: ignore[assignment]
+            self._data = {"note": note.vault_rel(), "path": note.display, "name": self.name, "line": self.block.line,
+                          "hash": block_hash(self.block.code), "names": [b.name for b in note.blocks]}
+        return self._data
 
     def _timeout_of(self, block: Block) -> float:
         return block.timeout or default_timeout(self.config)
@@ -235,16 +264,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     if not isinstance(item, BlockItem):
         return
     report = outcome.get_result()
-    from .results import block_hash
-
-    data: dict[str, Any] = {"note": item.parent.vault_rel(), "path": item.parent.display,  # type: ignore[attr-defined]
-                            "name": item.name, "line": item.block.line, "hash": block_hash(item.block.code),
-                            "names": [b.name for b in item.parent.blocks]}  # type: ignore[attr-defined]
+    data = item.result_data()
     if call.excinfo is not None:
         from .run import BlockFailure
 
         if isinstance(call.excinfo.value, BlockFailure):
-            data["fail_line"] = call.excinfo.value.line
+            data = dict(data, fail_line=call.excinfo.value.line)
     report.user_properties = [*report.user_properties, ("notedeck", data)]
 
 

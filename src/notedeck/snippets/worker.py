@@ -4,7 +4,9 @@ hang inside C code fails that note's block and the run goes on.
 One worker per test process (per xdist worker too): a fresh interpreter (no threads, no test state of
 the parent) that imports the runner once and is reused for note after note, each note in a fresh
 namespace and temporary directory; a new one is started only after a worker died or was killed. A block
-is one round trip on a socket: ``("run", index, timeout)`` → the plain-data result of :func:`run.execute`.
+is one message on a socket: the parent sends a note's plan (the blocks to run, with their timeouts) and the
+worker runs them ahead, sending each block's result (the plain data of :func:`run.execute`) as it finishes,
+while pytest is still reporting the earlier ones; it stops at a failing block.
 
 - **Timeout**: the worker raises :class:`~notedeck.snippets.run.BlockTimeout` inside the block after
   ``timeout`` seconds (a Python-level loop fails with its traceback); a block that does not return to
@@ -27,6 +29,7 @@ import os
 import re
 import signal
 import tempfile
+from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -76,6 +79,12 @@ class NoteSession:
             self.done = block.index + 1
         return self.failed_line
 
+    def plan(self, blocks: Sequence[Block], timeout_of: Callable[[Block], float | None]) -> None:
+        """Announce that ``blocks`` (the first blocks of the note, in order) will be asked for: a worker
+        starts running them at once."""
+        if self.done == 0:
+            self.executor.plan(self, [(b.index, timeout_of(b)) for b in blocks if b.runs])
+
     def reset(self) -> None:
         self.executor.close(self)
         self.done = 0
@@ -95,6 +104,9 @@ class Executor:
 
     def run(self, session: NoteSession, block: Block, timeout: float | None) -> dict[str, Any]:
         raise NotImplementedError
+
+    def plan(self, session: NoteSession, blocks: Sequence[tuple[int, float | None]]) -> None:
+        """Blocks that will be asked for next, in order (an executor may start them early)."""
 
     def close(self, session: NoteSession) -> None:
         """Done with ``session``'s namespace and working directory."""
@@ -141,6 +153,8 @@ class WorkerExecutor(Executor):
         self._conn: Any = None
         self._crash: str | None = None
         self._current: NoteSession | None = None
+        self._pending: deque[tuple[int, float | None]] = deque()  # planned blocks whose results are not read yet
+        self._since = 0.0  # when the worker began the first pending block, at the latest
         self.started = 0  # workers started (1 + those that died)
 
     # -- worker lifecycle
@@ -166,6 +180,7 @@ class WorkerExecutor(Executor):
         """End the worker; its exit code (negative: the signal), None if unknown."""
         proc, conn = self._proc, self._conn
         self._proc = self._conn = self._current = None
+        self._pending.clear()
         if proc is None:
             return None
         if kill and proc.poll() is None:
@@ -194,7 +209,10 @@ class WorkerExecutor(Executor):
         except OSError:
             text = ""
         self._crash = None
-        return text.replace(str(session.path), session.display)
+        ours = (f"{os.sep}snippets{os.sep}run.py", f"{os.sep}snippets{os.sep}worker.py", 'File "<string>"')
+        lines = [line for line in text.replace(str(session.path), session.display).splitlines()
+                 if not any(o in line for o in ours) and not line.startswith("Extension modules:")]
+        return "\n".join(lines).strip()
 
     def shutdown(self) -> None:
         self._stop(kill=False)
@@ -204,28 +222,70 @@ class WorkerExecutor(Executor):
             self._crash = None
 
     # -- running
-    def run(self, session: NoteSession, block: Block, timeout: float | None) -> dict[str, Any]:
+    def plan(self, session: NoteSession, blocks: Sequence[tuple[int, float | None]]) -> None:
+        """Run ahead: the worker runs these blocks of ``session`` (indices in order, with their timeouts)
+        one after the other, sending each result as it finishes, while pytest reports the earlier ones;
+        it stops after a block that fails (unless expected to). :meth:`run` then picks the results up."""
+        if not blocks:
+            return
         if self._proc is None:
             self._start()
-        conn = self._conn
+        self._switch(session)
+        import time
+
+        self._conn.send(("plan", list(blocks)))
+        self._pending.extend(blocks)
+        self._since = time.monotonic()
+
+    def _switch(self, session: NoteSession) -> None:
+        if self._current is not session:
+            if self._pending:
+                self._stop(kill=True)  # a previous note still running ahead: not wanted any more
+                self._start()
+            self._conn.send(("open", str(session.path), session.blocks, session.display, session.line_count,
+                             self.save_figures))
+            self._current = session
+
+    def run(self, session: NoteSession, block: Block, timeout: float | None) -> dict[str, Any]:
+        import time
+
         try:
-            if self._current is not session:
-                conn.send(("open", str(session.path), session.blocks, session.display, session.line_count,
-                           self.save_figures))
-                self._current = session
-            conn.send(("run", block.index, timeout))
-            if conn.poll(None if timeout is None else timeout + self.grace):
-                try:
-                    return conn.recv()
-                except (EOFError, OSError):
-                    pass
-                return self._died(session, block)
-            return self._killed(session, block, timeout)
-        except (BrokenPipeError, ConnectionResetError, EOFError):
-            return self._died(session, block)
+            if self._current is session and self._pending and self._pending[0][0] == block.index:
+                _, timeout = self._pending.popleft()
+                result = self._receive(session, block, timeout, self._since)
+            else:
+                if self._pending:  # the plan was left (an item ran out of order): start the note afresh
+                    self._stop(kill=True)
+                if self._proc is None:
+                    self._start()
+                self._switch(session)
+                self._conn.send(("plan", [(block.index, timeout)]))
+                result = self._receive(session, block, timeout, time.monotonic())
+            self._since = time.monotonic()
+            if result["status"] == "failed" and not block.may_fail:
+                self._pending.clear()  # the worker runs nothing more of this note
+            return result
         except BaseException:  # an interrupt of the wait: the worker's state is unknown
             self._stop(kill=True)
             raise
+
+    def _receive(self, session: NoteSession, block: Block, timeout: float | None, since: float) -> dict[str, Any]:
+        """The result of ``block``, started at ``since`` at the latest; killing the worker past its timeout."""
+        import time
+
+        conn = self._conn
+        try:
+            wait = None if timeout is None else max(0.0, since + timeout + self.grace - time.monotonic())
+            if conn.poll(wait):
+                try:
+                    index, result = conn.recv()
+                except (EOFError, OSError):
+                    return self._died(session, block)
+                assert index == block.index, (index, block.index)
+                return result
+            return self._killed(session, block, timeout)
+        except (BrokenPipeError, ConnectionResetError, EOFError):
+            return self._died(session, block)
 
     def _died(self, session: NoteSession, block: Block) -> dict[str, Any]:
         code = self._stop(kill=True)
@@ -262,6 +322,9 @@ class WorkerExecutor(Executor):
 
     def close(self, session: NoteSession) -> None:
         if self._current is session and self._conn is not None:
+            if self._pending:  # still running ahead blocks nobody will ask for (-x, an interrupt)
+                self._stop(kill=True)
+                return
             with contextlib.suppress(OSError, ValueError):
                 self._conn.send(("close",))
             self._current = None
@@ -319,9 +382,14 @@ def _worker_main() -> None:
         except (EOFError, OSError, KeyboardInterrupt):
             break
         op = msg[0]
-        if op == "run":
+        if op == "plan":
             assert note is not None
-            conn.send(execute(note, note.blocks[msg[1]], msg[2]))
+            for index, timeout in msg[1]:
+                block = note.blocks[index]
+                result = execute(note, block, timeout)
+                conn.send((index, result))
+                if result["status"] == "failed" and not block.may_fail:
+                    break
         elif op == "open":
             if note is not None:
                 note.release()
