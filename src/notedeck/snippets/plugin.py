@@ -269,7 +269,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         from .run import BlockFailure
 
         if isinstance(call.excinfo.value, BlockFailure):
-            data = dict(data, fail_line=call.excinfo.value.line)
+            e = call.excinfo.value
+            data = dict(data, fail_line=e.line, fail_message=next((x for x in e.report.splitlines() if x.strip()), ""))
     report.user_properties = [*report.user_properties, ("notedeck", data)]
 
 
