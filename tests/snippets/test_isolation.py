@@ -49,7 +49,7 @@ def test_each_bad_note_fails_alone_with_its_reason(vault: Path) -> None:
     assert "worker.py" not in text["c_segfault.md::L3"]  # but not our machinery
     assert text["d_c_loop.md::L3"].startswith("d_c_loop.md:4: killed after 2 s"), text["d_c_loop.md::L3"]
     assert text["e_memory.md::L3"].startswith("e_memory.md:4: MemoryError"), text["e_memory.md::L3"]
-    assert "memory limit: 1024 MiB" in text["e_memory.md::L3"]
+    assert "memory limit: 512 MiB" in text["e_memory.md::L3"]
     assert "4 failed, 5 passed, 4 skipped" in proc.stdout, proc.stdout
 
 

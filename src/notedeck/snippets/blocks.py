@@ -9,11 +9,12 @@ The pytest plugin turns marks into pytest markers, the runner and the extractor 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from collections.abc import Callable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from notedeck.vault import CodeBlock, Note
+if TYPE_CHECKING:
+    from notedeck.vault import CodeBlock, Note
 
 PYTHON_LANGS = frozenset({"python", "py", "python3"})
 DOCTEST_LANGS = frozenset({"pycon"})
@@ -57,6 +58,26 @@ class Block:
     @property
     def may_fail(self) -> bool:
         return any(m.name == "xfail" for m in self.marks)
+
+    def portable(self) -> Block:
+        """This block with its fences reduced to :class:`Fence` (what a worker process needs: it then
+        does not import the vault model to unpickle them)."""
+        return replace(self, fence=Fence.of(self.fence), expect=Fence.of(self.expect) if self.expect else None)
+
+
+@dataclass(frozen=True)
+class Fence:
+    """The parts of a :class:`~notedeck.vault.CodeBlock` that running it needs."""
+
+    code: str
+    line: int
+    code_line: int
+    end_line: int
+    hidden: bool = False
+
+    @classmethod
+    def of(cls, fence: CodeBlock | Fence) -> Fence:
+        return cls(fence.code, fence.line, fence.code_line, fence.end_line, fence.hidden)
 
 
 # ------------------------------------------------------------------ mark rules

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .worker import Executor, NoteSession
 
 DEFAULT_TIMEOUT = 60.0
+DEFAULT_MEMORY_MB = 512  # = worker.DEFAULT_MEMORY_MB (not imported: the plugin loads in every pytest run)
 DEFAULT_RESULTS = "build/notedeck-results.json"
 
 #: Cheap pre-filter: a note without a fence whose info string starts with a runnable language
@@ -44,8 +45,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                   "(a block's timeout=\"S\" option overrides it).", default=str(DEFAULT_TIMEOUT))
     parser.addini("notedeck_isolation", "Run the notes' blocks in a worker process (on, the default) or in the "
                   "pytest process (off).", default="on")
-    parser.addini("notedeck_memory", "Memory (MiB) a note's worker may allocate beyond an idle worker "
-                  "(0: no limit).", default="1024")
+    parser.addini("notedeck_memory", "Memory (MiB) a note may allocate in its worker, beyond what the worker "
+                  "held when the note started (0: no limit).", default=str(DEFAULT_MEMORY_MB))
     parser.addini("notedeck_results", "Where the blocks' outcomes are written (relative to the rootdir; "
                   "empty: not written).", default=DEFAULT_RESULTS)
     group = parser.getgroup("notedeck", "executable notes (Markdown code blocks)")
@@ -54,7 +55,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--notedeck-isolation", choices=("on", "off"), default=None, dest="notedeck_isolation",
                     help="Run blocks in a worker process (on, default: ini notedeck_isolation) or in pytest's (off).")
     group.addoption("--notedeck-memory", type=float, default=None, dest="notedeck_memory",
-                    help="MiB a worker may allocate beyond its idle size (default: ini notedeck_memory, 1024; 0: no limit).")
+                    help=f"MiB a note may allocate in its worker (default: ini notedeck_memory, {DEFAULT_MEMORY_MB}; "
+                         "0: no limit).")
     group.addoption("--notedeck-results", default=None, dest="notedeck_results",
                     help=f"Results file (default: ini notedeck_results, {DEFAULT_RESULTS}; '' to skip).")
 

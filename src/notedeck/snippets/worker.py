@@ -14,9 +14,9 @@ while pytest is still reporting the earlier ones; it stops at a failing block.
   ``killed after 2 s``.
 - **Death**: the worker's exit is reported as ``worker died: os._exit(N)`` or the signal
   (``SIGSEGV`` …), with the Python traceback faulthandler wrote for a fatal signal.
-- **Memory**: the worker's address space is limited (``RLIMIT_AS``) to what it uses idle plus
-  ``memory_mb`` (default :data:`DEFAULT_MEMORY_MB`; 0 = no limit): a larger allocation raises
-  ``MemoryError`` in the block. Core dumps are off in the worker.
+- **Memory**: a note may allocate ``memory_mb`` MiB (default :data:`DEFAULT_MEMORY_MB`; 0 = no limit) beyond
+  what its worker held when the note started (``RLIMIT_DATA``): a larger allocation raises ``MemoryError``.
+  Core dumps are off in the worker.
 
 :class:`LocalExecutor` runs blocks in this process instead (``--notedeck-isolation=off``, and
 :func:`~notedeck.snippets.run.load_note`): same results, no protection.
@@ -37,7 +37,7 @@ from typing import Any
 from .blocks import Block
 from .run import NoteRun, close_figures, execute
 
-DEFAULT_MEMORY_MB = 1024
+DEFAULT_MEMORY_MB = 512
 GRACE = 1.0  # seconds between the in-block timeout and killing the worker
 
 
@@ -228,38 +228,43 @@ class WorkerExecutor(Executor):
         it stops after a block that fails (unless expected to). :meth:`run` then picks the results up."""
         if not blocks:
             return
-        if self._proc is None:
-            self._start()
-        self._switch(session)
         import time
 
-        self._conn.send(("plan", list(blocks)))
+        self._send_plan(session, list(blocks))
         self._pending.extend(blocks)
         self._since = time.monotonic()
 
-    def _switch(self, session: NoteSession) -> None:
-        if self._current is not session:
-            if self._pending:
-                self._stop(kill=True)  # a previous note still running ahead: not wanted any more
-                self._start()
-            self._conn.send(("open", str(session.path), session.blocks, session.display, session.line_count,
-                             self.save_figures))
+    def _send_plan(self, session: NoteSession, plan: list[tuple[int, float | None]]) -> None:
+        """One message: open the note (unless it is the worker's current one) and run ``plan``."""
+        if self._current is not session and self._pending:
+            self._stop(kill=True)  # a previous note still running ahead: not wanted any more
+        if self._proc is None:
+            self._start()
+        if self._current is session:
+            self._conn.send(("plan", plan))
+        else:
+            self._conn.send(("open", str(session.path), [b.portable() for b in session.blocks], session.display,
+                             session.line_count, self.save_figures, plan))
             self._current = session
 
     def run(self, session: NoteSession, block: Block, timeout: float | None) -> dict[str, Any]:
         import time
 
         try:
+            while self._current is session and self._pending and self._pending[0][0] < block.index:
+                index, t = self._pending.popleft()  # planned, but nobody asked (cannot happen in item order)
+                skipped = self._receive(session, session.blocks[index], t, self._since)
+                self._since = time.monotonic()
+                if skipped["status"] == "failed" and not session.blocks[index].may_fail:
+                    self._pending.clear()
+                    return skipped
             if self._current is session and self._pending and self._pending[0][0] == block.index:
                 _, timeout = self._pending.popleft()
                 result = self._receive(session, block, timeout, self._since)
             else:
                 if self._pending:  # the plan was left (an item ran out of order): start the note afresh
                     self._stop(kill=True)
-                if self._proc is None:
-                    self._start()
-                self._switch(session)
-                self._conn.send(("plan", [(block.index, timeout)]))
+                self._send_plan(session, [(block.index, timeout)])
                 result = self._receive(session, block, timeout, time.monotonic())
             self._since = time.monotonic()
             if result["status"] == "failed" and not block.may_fail:
@@ -325,42 +330,57 @@ class WorkerExecutor(Executor):
             if self._pending:  # still running ahead blocks nobody will ask for (-x, an interrupt)
                 self._stop(kill=True)
                 return
-            with contextlib.suppress(OSError, ValueError):
-                self._conn.send(("close",))
-            self._current = None
+            self._current = None  # the worker drops the note's namespace and directory at the next "open"
 
 
 # ------------------------------------------------------------------ inside the worker
 
 
-def _vm_bytes() -> int:
+def _data_bytes() -> int:
+    """The process's data size (``VmData``: heap and private writable mappings), what ``RLIMIT_DATA`` limits."""
     try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
-        import resource
+        pass
+    import resource
 
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def _limit_memory(memory_mb: float) -> None:
+def _no_core_dumps() -> None:
     import resource
 
     with contextlib.suppress(ValueError, OSError):
         _, hard = resource.getrlimit(resource.RLIMIT_CORE)
         resource.setrlimit(resource.RLIMIT_CORE, (0, hard))
+
+
+_HARD_DATA: list[int] = []  # the data limit the worker inherited (never raised above)
+
+
+def _limit_memory(memory_mb: float) -> None:
+    """At most ``memory_mb`` MiB of data beyond what the worker holds now, at the start of a note
+    (``RLIMIT_DATA``: anonymous memory — shared libraries, and address space reserved but never made
+    writable such as malloc's per-thread arenas, do not count, unlike ``RLIMIT_AS``)."""
     if not memory_mb or memory_mb <= 0:
         return
+    import resource
+
     from . import run
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = _vm_bytes() + int(memory_mb * 1024 * 1024)
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if not _HARD_DATA:
+        _HARD_DATA.append(soft)
+    limit = _data_bytes() + int(memory_mb * 1024 * 1024)
+    if _HARD_DATA[0] != resource.RLIM_INFINITY:
+        limit = min(limit, _HARD_DATA[0])
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
-    if soft != resource.RLIM_INFINITY and soft < limit:
-        return  # already stricter
     with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
         run.MEMORY_LIMIT_MB = memory_mb
 
 
@@ -372,9 +392,10 @@ def _worker_main() -> None:
 
     conn = Connection(int(sys.argv[1]))
     crash_path, memory_mb = sys.argv[2], float(sys.argv[3])
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is pytest's to handle: it stops this worker
     crash = open(crash_path, "w", encoding="utf-8")  # noqa: SIM115 - open for the process's life
     faulthandler.enable(crash)
-    _limit_memory(memory_mb)
+    _no_core_dumps()
     note: NoteRun | None = None
     while True:
         try:
@@ -382,28 +403,25 @@ def _worker_main() -> None:
         except (EOFError, OSError, KeyboardInterrupt):
             break
         op = msg[0]
-        if op == "plan":
-            assert note is not None
-            for index, timeout in msg[1]:
-                block = note.blocks[index]
-                result = execute(note, block, timeout)
-                conn.send((index, result))
-                if result["status"] == "failed" and not block.may_fail:
-                    break
-        elif op == "open":
+        if op == "open":  # ("open", path, blocks, display, line_count, save_figures, plan)
             if note is not None:
                 note.release()
                 close_figures()
-            _, path, blocks, display, line_count, save = msg
+            _, path, blocks, display, line_count, save, plan = msg
             note = NoteRun(Path(path), blocks, display, line_count)
             note.capture = True
             note.save_figures = save
-        elif op == "close":
-            if note is not None:
-                note.release()
-                close_figures()
-            note = None
+            _limit_memory(memory_mb)
+        elif op == "plan":  # ("plan", [(index, timeout), …])
+            plan = msg[1]
         else:
             break
+        assert note is not None
+        for index, timeout in plan:
+            block = note.blocks[index]
+            result = execute(note, block, timeout)
+            conn.send((index, result))
+            if result["status"] == "failed" and not block.may_fail:
+                break
     if note is not None:
         note.release()
