@@ -276,44 +276,41 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     report.user_properties = [*report.user_properties, ("notedeck", data)]
 
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    data = next((v for k, v in report.user_properties if k == "notedeck"), None)
-    if data is None:
-        return
-    from .results import outcome_of
+class ResultsRecorder:
+    """Collects each block item's outcome from the reports (in an xdist controller too, which gets its
+    workers' reports) and writes the results file when the session ends (:mod:`notedeck.snippets.results`)."""
 
-    config = _CONFIG[0] if _CONFIG else None
-    if config is None:
-        return
-    store = config.stash.setdefault(_RESULTS, {})
-    store[report.nodeid] = outcome_of(report, data, store.get(report.nodeid))
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.entries: dict[str, dict[str, Any]] = {}
 
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        data = next((v for k, v in report.user_properties if k == "notedeck"), None)
+        if data is None:
+            return
+        from .results import outcome_of
 
-_CONFIG: list[pytest.Config] = []
+        self.entries[report.nodeid] = outcome_of(report, data, self.entries.get(report.nodeid))
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        config = self.config
+        if hasattr(config, "workerinput") or not self.entries:  # an xdist worker: the controller writes
+            return
+        raw = config.getoption("notedeck_results", None)
+        if raw is None:
+            raw = str(config.getini("notedeck_results"))
+        if not raw.strip():
+            return
+        from .results import update
+
+        path = Path(raw)
+        if not path.is_absolute():
+            path = config.rootpath / path
+        try:
+            update(path, self.entries.values())
+        except OSError as e:
+            sys.stderr.write(f"notedeck: could not write the results file {path}: {e}\n")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    _CONFIG[:] = [config]
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    config = session.config
-    if hasattr(config, "workerinput"):  # an xdist worker: its reports reach the controller, which writes
-        return
-    store = config.stash.get(_RESULTS, None)
-    if not store:
-        return
-    raw = config.getoption("notedeck_results", None)
-    if raw is None:
-        raw = str(config.getini("notedeck_results"))
-    if not raw.strip():
-        return
-    from .results import update
-
-    path = Path(raw)
-    if not path.is_absolute():
-        path = config.rootpath / path
-    try:
-        update(path, store.values())
-    except OSError as e:
-        sys.stderr.write(f"notedeck: could not write the results file {path}: {e}\n")
+    config.pluginmanager.register(ResultsRecorder(config), "notedeck-results")
