@@ -9,7 +9,7 @@ The pytest plugin turns marks into pytest markers, the runner and the extractor 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
@@ -59,10 +59,19 @@ class Block:
     def may_fail(self) -> bool:
         return any(m.name == "xfail" for m in self.marks)
 
-    def portable(self) -> Block:
-        """This block with its fences reduced to :class:`Fence` (what a worker process needs: it then
-        does not import the vault model to unpickle them)."""
-        return replace(self, fence=Fence.of(self.fence), expect=Fence.of(self.expect) if self.expect else None)
+    def to_wire(self) -> tuple:
+        """This block as plain tuples for a worker process (fast to pickle; the worker does not import the
+        vault model to read them); :meth:`from_wire` rebuilds it with :class:`Fence`\\ s."""
+        f, e = self.fence, self.expect
+        return (self.index, (f.code, f.line, f.code_line, f.end_line, f.hidden), self.name, self.kind,
+                (e.code, e.line, e.code_line, e.end_line, e.hidden) if e is not None else None,
+                tuple((m.name, m.reason) for m in self.marks), self.timeout, self.figures)
+
+    @classmethod
+    def from_wire(cls, data: tuple) -> Block:
+        index, fence, name, kind, expect, marks, timeout, figures = data
+        return cls(index, Fence(*fence), name, kind, Fence(*expect) if expect else None,  # type: ignore[arg-type]
+                   tuple(Mark(*m) for m in marks), timeout, figures)
 
 
 @dataclass(frozen=True)
@@ -75,9 +84,6 @@ class Fence:
     end_line: int
     hidden: bool = False
 
-    @classmethod
-    def of(cls, fence: CodeBlock | Fence) -> Fence:
-        return cls(fence.code, fence.line, fence.code_line, fence.end_line, fence.hidden)
 
 
 # ------------------------------------------------------------------ mark rules

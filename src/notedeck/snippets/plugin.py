@@ -16,6 +16,7 @@ written to the results file (:mod:`notedeck.snippets.results`).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -158,7 +159,7 @@ class NoteFile(pytest.File):
 
             root = find_vault_root(self.path, self.config.rootpath)
             try:
-                self._vault_rel = self.path.resolve().relative_to(root).as_posix()
+                self._vault_rel = Path(os.path.abspath(self.path)).relative_to(root).as_posix()
             except ValueError:
                 self._vault_rel = self.path.name
         return self._vault_rel

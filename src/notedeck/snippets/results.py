@@ -178,7 +178,9 @@ def update(path: Path, entries: Iterable[dict[str, Any]]) -> None:
                 if isinstance(b, dict) and b.get("name") in current[note]}
         kept.update(blocks)
         notes[note] = {"path": paths[note], "blocks": sorted(kept.values(), key=lambda b: int(b.get("line", 0)))}
-    text = json.dumps({"version": VERSION, "notes": dict(sorted(notes.items()))}, ensure_ascii=False, indent=1)
+    # one note a line (json's C encoder; an indented dump goes through its pure-Python one)
+    lines = [f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}" for k, v in sorted(notes.items())]
+    text = f'{{"version": {VERSION}, "notes": {{\n' + ",\n".join(lines) + "\n}}"
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".notedeck-results-", suffix=".tmp", dir=path.parent)
     try:

@@ -243,7 +243,7 @@ class WorkerExecutor(Executor):
         if self._current is session:
             self._conn.send(("plan", plan))
         else:
-            self._conn.send(("open", str(session.path), [b.portable() for b in session.blocks], session.display,
+            self._conn.send(("open", str(session.path), [b.to_wire() for b in session.blocks], session.display,
                              session.line_count, self.save_figures, plan))
             self._current = session
 
@@ -408,7 +408,7 @@ def _worker_main() -> None:
                 note.release()
                 close_figures()
             _, path, blocks, display, line_count, save, plan = msg
-            note = NoteRun(Path(path), blocks, display, line_count)
+            note = NoteRun(Path(path), [Block.from_wire(b) for b in blocks], display, line_count)
             note.capture = True
             note.save_figures = save
             _limit_memory(memory_mb)
