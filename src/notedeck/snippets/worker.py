@@ -176,13 +176,17 @@ class WorkerExecutor(Executor):
         self._proc, self._conn, self._current = proc, Connection(ours.detach()), None
         self.started += 1
 
-    def _stop(self, kill: bool) -> int | None:
-        """End the worker; its exit code (negative: the signal), None if unknown."""
+    def _stop(self, kill: bool, grace: float = 0.0) -> int | None:
+        """End the worker (killed, unless it exits by itself within ``grace`` seconds); its exit code
+        (negative: the signal), None if unknown."""
         proc, conn = self._proc, self._conn
         self._proc = self._conn = self._current = None
         self._pending.clear()
         if proc is None:
             return None
+        if kill and grace:
+            with contextlib.suppress(Exception):  # a dying worker closes its socket before it can be waited for
+                proc.wait(grace)
         if kill and proc.poll() is None:
             with contextlib.suppress(OSError):
                 proc.kill()
@@ -238,14 +242,21 @@ class WorkerExecutor(Executor):
         """One message: open the note (unless it is the worker's current one) and run ``plan``."""
         if self._current is not session and self._pending:
             self._stop(kill=True)  # a previous note still running ahead: not wanted any more
-        if self._proc is None:
-            self._start()
         if self._current is session:
-            self._conn.send(("plan", plan))
-        else:
-            self._conn.send(("open", str(session.path), [b.to_wire() for b in session.blocks], session.display,
-                             session.line_count, self.save_figures, plan))
-            self._current = session
+            self._conn.send(("plan", plan))  # (an OSError here: the note's worker is gone, see run())
+            return
+        for attempt in (1, 2):
+            if self._proc is None:
+                self._start()
+            try:
+                self._conn.send(("open", str(session.path), [b.to_wire() for b in session.blocks], session.display,
+                                 session.line_count, self.save_figures, plan))
+                self._current = session
+                return
+            except OSError:  # the worker died between two notes (a thread of an earlier note?): a new one
+                self._stop(kill=True)
+                if attempt == 2:
+                    raise
 
     def run(self, session: NoteSession, block: Block, timeout: float | None) -> dict[str, Any]:
         import time
@@ -264,7 +275,10 @@ class WorkerExecutor(Executor):
             else:
                 if self._pending:  # the plan was left (an item ran out of order): start the note afresh
                     self._stop(kill=True)
-                self._send_plan(session, [(block.index, timeout)])
+                try:
+                    self._send_plan(session, [(block.index, timeout)])
+                except OSError:
+                    return self._died(session, block)
                 result = self._receive(session, block, timeout, time.monotonic())
             self._since = time.monotonic()
             if result["status"] == "failed" and not block.may_fail:
@@ -293,7 +307,7 @@ class WorkerExecutor(Executor):
             return self._died(session, block)
 
     def _died(self, session: NoteSession, block: Block) -> dict[str, Any]:
-        code = self._stop(kill=True)
+        code = self._stop(kill=True, grace=2.0)
         crash = self._crash_report(session)
         if code is None:
             why = "worker died (exit status unknown)"
