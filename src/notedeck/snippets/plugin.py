@@ -109,6 +109,7 @@ class NoteFile(pytest.File):
 
     session_: NoteSession | None = None
     plan_to = -1  # index of the last block of this note that this session runs (-1: not known)
+    next_note: NoteFile | None = None  # the note whose items come next in this session
     _vault_rel: str | None = None
 
     def collect(self):
@@ -134,6 +135,13 @@ class NoteFile(pytest.File):
             yield BlockItem.from_parent(self, name=block.name, block=block, timeout=block.timeout or timeout)
 
     def setup(self) -> None:
+        self._start_session()
+        if self.next_note is not None:  # the worker starts on the next note as soon as it is done with this one
+            self.next_note._start_session()
+
+    def _start_session(self) -> None:
+        if self.session_ is not None:
+            return
         self.session_ = executor(self.config).session(self.path, self.blocks, self.display, self.line_count)
         if self.plan_to >= 0:  # the worker runs the note's blocks ahead while pytest reports them
             self.session_.plan(self.blocks[: self.plan_to + 1], lambda b: b.timeout or default_timeout(self.config))
@@ -170,10 +178,14 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     gets its items one batch at a time)."""
     if hasattr(session.config, "workerinput"):
         return
+    previous: NoteFile | None = None
     for item in session.items:
         if isinstance(item, BlockItem):
             parent: NoteFile = item.parent  # type: ignore[assignment]
             parent.plan_to = max(parent.plan_to, item.block.index)
+            if previous is not None and previous is not parent and previous.next_note is None:
+                previous.next_note = parent
+            previous = parent
 
 
 class BlockItem(pytest.Item):

@@ -153,7 +153,7 @@ class WorkerExecutor(Executor):
         self._conn: Any = None
         self._crash: str | None = None
         self._current: NoteSession | None = None
-        self._pending: deque[tuple[int, float | None]] = deque()  # planned blocks whose results are not read yet
+        self._pending: deque[tuple[NoteSession, int, float | None]] = deque()  # planned, results not read yet
         self._since = 0.0  # when the worker began the first pending block, at the latest
         self.started = 0  # workers started (1 + those that died)
 
@@ -219,7 +219,7 @@ class WorkerExecutor(Executor):
         return "\n".join(lines).strip()
 
     def shutdown(self) -> None:
-        self._stop(kill=False)
+        self._stop(kill=bool(self._pending))  # still running ahead (-x, an interrupt): no need to wait
         if self._crash:
             with contextlib.suppress(OSError):
                 os.unlink(self._crash)
@@ -229,25 +229,26 @@ class WorkerExecutor(Executor):
     def plan(self, session: NoteSession, blocks: Sequence[tuple[int, float | None]]) -> None:
         """Run ahead: the worker runs these blocks of ``session`` (indices in order, with their timeouts)
         one after the other, sending each result as it finishes, while pytest reports the earlier ones;
-        it stops after a block that fails (unless expected to). :meth:`run` then picks the results up."""
+        it stops after a block that fails (unless expected to). :meth:`run` then picks the results up.
+        Plans of several notes queue up (the plugin plans the next note while the current one runs)."""
         if not blocks:
             return
-        import time
-
         self._send_plan(session, list(blocks))
-        self._pending.extend(blocks)
-        self._since = time.monotonic()
+        self._pending.extend((session, i, t) for i, t in blocks)
 
     def _send_plan(self, session: NoteSession, plan: list[tuple[int, float | None]]) -> None:
         """One message: open the note (unless it is the worker's current one) and run ``plan``."""
-        if self._current is not session and self._pending:
-            self._stop(kill=True)  # a previous note still running ahead: not wanted any more
+        import time
+
+        if not self._pending:
+            self._since = time.monotonic()  # an idle worker starts at once
         if self._current is session:
             self._conn.send(("plan", plan))  # (an OSError here: the note's worker is gone, see run())
             return
         for attempt in (1, 2):
             if self._proc is None:
                 self._start()
+                self._since = time.monotonic()
             try:
                 self._conn.send(("open", str(session.path), [b.to_wire() for b in session.blocks], session.display,
                                  session.line_count, self.save_figures, plan))
@@ -258,31 +259,39 @@ class WorkerExecutor(Executor):
                 if attempt == 2:
                     raise
 
+    def _drop(self, session: NoteSession) -> None:
+        """Forget the pending blocks of ``session`` (the worker runs no more of them)."""
+        if any(e[0] is session for e in self._pending):
+            self._pending = deque(e for e in self._pending if e[0] is not session)
+
     def run(self, session: NoteSession, block: Block, timeout: float | None) -> dict[str, Any]:
         import time
 
         try:
-            while self._current is session and self._pending and self._pending[0][0] < block.index:
-                index, t = self._pending.popleft()  # planned, but nobody asked (cannot happen in item order)
-                skipped = self._receive(session, session.blocks[index], t, self._since)
+            mine = any(e[0] is session for e in self._pending)
+            while mine and self._pending and (self._pending[0][0] is not session or self._pending[0][1] < block.index):
+                # results nobody asked for (an earlier note left early, or a block skipped by a conftest): read, drop
+                other, index, t = self._pending.popleft()
+                skipped = self._receive(other, other.blocks[index], t, self._since)
                 self._since = time.monotonic()
-                if skipped["status"] == "failed" and not session.blocks[index].may_fail:
-                    self._pending.clear()
-                    return skipped
-            if self._current is session and self._pending and self._pending[0][0] == block.index:
-                _, timeout = self._pending.popleft()
+                if skipped["status"] == "failed" and not other.blocks[index].may_fail:
+                    self._drop(other)
+                if self._proc is None:  # it died or was killed on that block: what is pending went with it
+                    break
+            if self._pending and self._pending[0][0] is session and self._pending[0][1] == block.index:
+                _, _, timeout = self._pending.popleft()
                 result = self._receive(session, block, timeout, self._since)
             else:
-                if self._pending:  # the plan was left (an item ran out of order): start the note afresh
+                if self._pending:  # the plan was left (an item ran out of order): start afresh
                     self._stop(kill=True)
                 try:
                     self._send_plan(session, [(block.index, timeout)])
                 except OSError:
                     return self._died(session, block)
-                result = self._receive(session, block, timeout, time.monotonic())
+                result = self._receive(session, block, timeout, self._since)
             self._since = time.monotonic()
             if result["status"] == "failed" and not block.may_fail:
-                self._pending.clear()  # the worker runs nothing more of this note
+                self._drop(session)  # the worker runs nothing more of this note
             return result
         except BaseException:  # an interrupt of the wait: the worker's state is unknown
             self._stop(kill=True)
@@ -340,10 +349,9 @@ class WorkerExecutor(Executor):
                           f"did not return to Python (a loop inside C code?); its worker was stopped"}
 
     def close(self, session: NoteSession) -> None:
-        if self._current is session and self._conn is not None:
-            if self._pending:  # still running ahead blocks nobody will ask for (-x, an interrupt)
-                self._stop(kill=True)
-                return
+        if any(e[0] is session for e in self._pending):  # still running ahead blocks nobody will ask for (-x …)
+            self._stop(kill=True)
+        elif self._current is session:
             self._current = None  # the worker drops the note's namespace and directory at the next "open"
 
 
