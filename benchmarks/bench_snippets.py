@@ -1,6 +1,7 @@
 """Benchmark: collect + run every Python block of a synthetic vault with notedeck's pytest plugin
 vs. pytest-markdown-docs, on the same files, in the same run. Prints a table and the ratio
-(notedeck / pytest-markdown-docs; target ≤ 1.0).
+(notedeck / pytest-markdown-docs; target ≤ 1.0, with isolation on: the default), and what isolation
+costs (notedeck with ``--notedeck-isolation=off``, blocks run in the pytest process, as the third row).
 
     python benchmarks/bench_snippets.py [--notes 2000] [--blocks 3] [--repeat 1] [--deps DIR]
 
@@ -81,6 +82,7 @@ def main() -> None:
     tools = {
         "notedeck": ["-p", "no:pytest_markdown_docs"],
         "pytest-markdown-docs": ["-p", "no:notedeck", "--markdown-docs"],
+        "notedeck, isolation off": ["-p", "no:pytest_markdown_docs", "--notedeck-isolation", "off"],
     }
     with tempfile.TemporaryDirectory(prefix="bench-snippets-") as tmp:
         root = Path(tmp) / "vault"
@@ -100,10 +102,14 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---|")
     for name, cw, cc, tw, tc, summary in rows:
         print(f"| {name} | {cw:.2f} | {cc:.2f} | {tw:.2f} | {tc:.2f} | {summary} |")
-    ours, base = rows[0], rows[1]
+    ours, base, local = rows[0], rows[1], rows[2]
     print(f"\nratio notedeck / pytest-markdown-docs, collect+run: wall {ours[3] / base[3]:.2f}, "
           f"CPU {ours[4] / base[4]:.2f}  (target ≤ 1.0)")
     print(f"ratio, collect only: wall {ours[1] / base[1]:.2f}, CPU {ours[2] / base[2]:.2f}")
+    print(f"ratio notedeck without isolation / pytest-markdown-docs, collect+run: wall {local[3] / base[3]:.2f}, "
+          f"CPU {local[4] / base[4]:.2f}")
+    print(f"isolation costs: wall {ours[3] - local[3]:+.2f} s ({(ours[3] / local[3] - 1) * 100:+.0f} %), "
+          f"CPU {ours[4] - local[4]:+.2f} s ({(ours[4] / local[4] - 1) * 100:+.0f} %; the worker's CPU included)")
 
 if __name__ == "__main__":
     main()

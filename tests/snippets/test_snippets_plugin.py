@@ -90,7 +90,8 @@ def run_pytest(where: Path, *args: str) -> tuple[dict[str, dict[str, str]], subp
     plugin_dir.mkdir(exist_ok=True)
     (plugin_dir / "outcomes_plugin.py").write_text(OUTCOMES_PLUGIN, encoding="utf-8")
     out = where.parent / "outcomes.json"
-    env = dict(os.environ, OUTCOMES_JSON=str(out), PYTHONPATH=str(plugin_dir))
+    pythonpath = os.pathsep.join(p for p in (str(plugin_dir), os.environ.get("PYTHONPATH", "")) if p)
+    env = dict(os.environ, OUTCOMES_JSON=str(out), PYTHONPATH=pythonpath)  # keep PYTHONPATH=src (this checkout)
     env.pop("PYTEST_ADDOPTS", None)
     proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "outcomes_plugin", "-q", "-rA", *args],
                           cwd=where, env=env, capture_output=True, text=True, timeout=300)

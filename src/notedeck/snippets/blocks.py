@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from collections.abc import Callable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from notedeck.vault import CodeBlock, Note
+if TYPE_CHECKING:
+    from notedeck.vault import CodeBlock, Note
 
 PYTHON_LANGS = frozenset({"python", "py", "python3"})
 DOCTEST_LANGS = frozenset({"pycon"})
@@ -57,6 +58,32 @@ class Block:
     @property
     def may_fail(self) -> bool:
         return any(m.name == "xfail" for m in self.marks)
+
+    def to_wire(self) -> tuple:
+        """This block as plain tuples for a worker process (fast to pickle; the worker does not import the
+        vault model to read them); :meth:`from_wire` rebuilds it with :class:`Fence`\\ s."""
+        f, e = self.fence, self.expect
+        return (self.index, (f.code, f.line, f.code_line, f.end_line, f.hidden), self.name, self.kind,
+                (e.code, e.line, e.code_line, e.end_line, e.hidden) if e is not None else None,
+                tuple((m.name, m.reason) for m in self.marks), self.timeout, self.figures)
+
+    @classmethod
+    def from_wire(cls, data: tuple) -> Block:
+        index, fence, name, kind, expect, marks, timeout, figures = data
+        return cls(index, Fence(*fence), name, kind, Fence(*expect) if expect else None,  # type: ignore[arg-type]
+                   tuple(Mark(*m) for m in marks), timeout, figures)
+
+
+@dataclass(frozen=True)
+class Fence:
+    """The parts of a :class:`~notedeck.vault.CodeBlock` that running it needs."""
+
+    code: str
+    line: int
+    code_line: int
+    end_line: int
+    hidden: bool = False
+
 
 
 # ------------------------------------------------------------------ mark rules

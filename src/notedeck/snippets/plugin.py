@@ -16,6 +16,7 @@ written to the results file (:mod:`notedeck.snippets.results`).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from .worker import Executor, NoteSession
 
 DEFAULT_TIMEOUT = 60.0
+DEFAULT_MEMORY_MB = 512  # = worker.DEFAULT_MEMORY_MB (not imported: the plugin loads in every pytest run)
 DEFAULT_RESULTS = "build/notedeck-results.json"
 
 #: Cheap pre-filter: a note without a fence whose info string starts with a runnable language
@@ -44,8 +46,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                   "(a block's timeout=\"S\" option overrides it).", default=str(DEFAULT_TIMEOUT))
     parser.addini("notedeck_isolation", "Run the notes' blocks in a worker process (on, the default) or in the "
                   "pytest process (off).", default="on")
-    parser.addini("notedeck_memory", "Memory (MiB) a note's worker may allocate beyond an idle worker "
-                  "(0: no limit).", default="1024")
+    parser.addini("notedeck_memory", "Memory (MiB) a note may allocate in its worker, beyond what the worker "
+                  "held when the note started (0: no limit).", default=str(DEFAULT_MEMORY_MB))
     parser.addini("notedeck_results", "Where the blocks' outcomes are written (relative to the rootdir; "
                   "empty: not written).", default=DEFAULT_RESULTS)
     group = parser.getgroup("notedeck", "executable notes (Markdown code blocks)")
@@ -54,7 +56,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--notedeck-isolation", choices=("on", "off"), default=None, dest="notedeck_isolation",
                     help="Run blocks in a worker process (on, default: ini notedeck_isolation) or in pytest's (off).")
     group.addoption("--notedeck-memory", type=float, default=None, dest="notedeck_memory",
-                    help="MiB a worker may allocate beyond its idle size (default: ini notedeck_memory, 1024; 0: no limit).")
+                    help=f"MiB a note may allocate in its worker (default: ini notedeck_memory, {DEFAULT_MEMORY_MB}; "
+                         "0: no limit).")
     group.addoption("--notedeck-results", default=None, dest="notedeck_results",
                     help=f"Results file (default: ini notedeck_results, {DEFAULT_RESULTS}; '' to skip).")
 
@@ -105,6 +108,9 @@ class NoteFile(pytest.File):
     """A Markdown note: collects one :class:`BlockItem` per runnable fence (via the vault model)."""
 
     session_: NoteSession | None = None
+    plan_to = -1  # index of the last block of this note that this session runs (-1: not known)
+    next_note: NoteFile | None = None  # the note whose items come next in this session
+    _vault_rel: str | None = None
 
     def collect(self):
         from notedeck.vault import parse_note
@@ -135,7 +141,16 @@ class NoteFile(pytest.File):
             yield item
 
     def setup(self) -> None:
+        self._start_session()
+        if self.next_note is not None:  # the worker starts on the next note as soon as it is done with this one
+            self.next_note._start_session()
+
+    def _start_session(self) -> None:
+        if self.session_ is not None:
+            return
         self.session_ = executor(self.config).session(self.path, self.blocks, self.display, self.line_count)
+        if self.plan_to >= 0:  # the worker runs the note's blocks ahead while pytest reports them
+            self.session_.plan(self.blocks[: self.plan_to + 1], lambda b: b.timeout or default_timeout(self.config))
 
     def teardown(self) -> None:
         if self.session_ is not None:
@@ -152,13 +167,31 @@ class NoteFile(pytest.File):
         return cache[root]
 
     def vault_rel(self) -> str:
-        from .figures import find_vault_root
+        """The note's path in its vault (:func:`figures.find_vault_root`), as the site names it."""
+        if self._vault_rel is None:
+            from .figures import find_vault_root
 
-        root = find_vault_root(self.path, self.config.rootpath)
-        try:
-            return self.path.resolve().relative_to(root).as_posix()
-        except ValueError:
-            return self.path.name
+            root = find_vault_root(self.path, self.config.rootpath)
+            try:
+                self._vault_rel = Path(os.path.abspath(self.path)).relative_to(root).as_posix()
+            except ValueError:
+                self._vault_rel = self.path.name
+        return self._vault_rel
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Which blocks each note will be asked for in this process (not known in an xdist worker, which
+    gets its items one batch at a time)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    previous: NoteFile | None = None
+    for item in session.items:
+        if isinstance(item, BlockItem):
+            parent: NoteFile = item.parent  # type: ignore[assignment]
+            parent.plan_to = max(parent.plan_to, item.block.index)
+            if previous is not None and previous is not parent and previous.next_note is None:
+                previous.next_note = parent
+            previous = parent
 
 
 class BlockItem(pytest.Item):
@@ -168,6 +201,7 @@ class BlockItem(pytest.Item):
         super().__init__(**kwargs)
         self.block = block
         self.timeout = timeout
+        self._data: dict[str, Any] | None = None
         for mark in block.marks:
             self.add_marker(getattr(pytest.mark, mark.name)(reason=f"{mark.reason} ({self.location_text})"))
 
@@ -180,6 +214,16 @@ class BlockItem(pytest.Item):
         session = self.parent.session_  # type: ignore[attr-defined]
         assert session is not None
         return session
+
+    def result_data(self) -> dict[str, Any]:
+        """What the results file records of this block (besides its outcome)."""
+        if self._data is None:
+            from .results import block_hash
+
+            note: NoteFile = self.parent  # type: ignore[assignment]
+            self._data = {"note": note.vault_rel(), "path": note.display, "name": self.name, "line": self.block.line,
+                          "hash": block_hash(self.block.code), "names": [b.name for b in note.blocks]}
+        return self._data
 
     def _timeout_of(self, block: Block) -> float:
         return block.timeout or default_timeout(self.config)
@@ -241,57 +285,51 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     if not isinstance(item, BlockItem):
         return
     report = outcome.get_result()
-    from .results import block_hash
-
-    data: dict[str, Any] = {"note": item.parent.vault_rel(), "path": item.parent.display,  # type: ignore[attr-defined]
-                            "name": item.name, "line": item.block.line, "hash": block_hash(item.block.code),
-                            "names": [b.name for b in item.parent.blocks]}  # type: ignore[attr-defined]
+    data = item.result_data()
     if call.excinfo is not None:
         from .run import BlockFailure
 
         if isinstance(call.excinfo.value, BlockFailure):
-            data["fail_line"] = call.excinfo.value.line
+            e = call.excinfo.value
+            data = dict(data, fail_line=e.line, fail_message=next((x for x in e.report.splitlines() if x.strip()), ""))
     report.user_properties = [*report.user_properties, ("notedeck", data)]
 
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    data = next((v for k, v in report.user_properties if k == "notedeck"), None)
-    if data is None:
-        return
-    from .results import outcome_of
+class ResultsRecorder:
+    """Collects each block item's outcome from the reports (in an xdist controller too, which gets its
+    workers' reports) and writes the results file when the session ends (:mod:`notedeck.snippets.results`)."""
 
-    config = _CONFIG[0] if _CONFIG else None
-    if config is None:
-        return
-    store = config.stash.setdefault(_RESULTS, {})
-    store[report.nodeid] = outcome_of(report, data, store.get(report.nodeid))
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.entries: dict[str, dict[str, Any]] = {}
 
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        data = next((v for k, v in report.user_properties if k == "notedeck"), None)
+        if data is None:
+            return
+        from .results import outcome_of
 
-_CONFIG: list[pytest.Config] = []
+        self.entries[report.nodeid] = outcome_of(report, data, self.entries.get(report.nodeid))
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        config = self.config
+        if hasattr(config, "workerinput") or not self.entries:  # an xdist worker: the controller writes
+            return
+        raw = config.getoption("notedeck_results", None)
+        if raw is None:
+            raw = str(config.getini("notedeck_results"))
+        if not raw.strip():
+            return
+        from .results import update
+
+        path = Path(raw)
+        if not path.is_absolute():
+            path = config.rootpath / path
+        try:
+            update(path, self.entries.values())
+        except OSError as e:
+            sys.stderr.write(f"notedeck: could not write the results file {path}: {e}\n")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    _CONFIG[:] = [config]
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    config = session.config
-    if hasattr(config, "workerinput"):  # an xdist worker: its reports reach the controller, which writes
-        return
-    store = config.stash.get(_RESULTS, None)
-    if not store:
-        return
-    raw = config.getoption("notedeck_results", None)
-    if raw is None:
-        raw = str(config.getini("notedeck_results"))
-    if not raw.strip():
-        return
-    from .results import update
-
-    path = Path(raw)
-    if not path.is_absolute():
-        path = config.rootpath / path
-    try:
-        update(path, store.values())
-    except OSError as e:
-        sys.stderr.write(f"notedeck: could not write the results file {path}: {e}\n")
+    config.pluginmanager.register(ResultsRecorder(config), "notedeck-results")

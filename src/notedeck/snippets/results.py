@@ -119,7 +119,8 @@ def load(path: str | os.PathLike[str]) -> Results:
 
 
 def _first_line(text: str) -> str:
-    return next((line for line in text.splitlines() if line.strip()), "")[:500]
+    lines = (line for line in text.splitlines() if line.strip() and not line.startswith("[gw"))  # xdist's header
+    return next(lines, "")[:500]
 
 
 def _reason(report: Any) -> str:
@@ -130,7 +131,7 @@ def _reason(report: Any) -> str:
 
 def outcome_of(report: Any, data: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
     """Fold one phase's report (setup/call/teardown) of a block item into its entry."""
-    entry = dict(previous or {}, **{k: v for k, v in data.items() if k != "fail_line"})
+    entry = dict(previous or {}, **{k: v for k, v in data.items() if k not in ("fail_line", "fail_message")})
     if "names" in entry:
         entry["names"] = list(entry["names"])
     entry.setdefault("status", "not-run")
@@ -144,7 +145,7 @@ def outcome_of(report: Any, data: dict[str, Any], previous: dict[str, Any] | Non
                          message="" if report.passed else _first_line(report.longreprtext))
     elif report.failed:
         if when != "teardown" or entry["status"] in ("passed", "not-run"):
-            entry.update(status="failed", message=_first_line(report.longreprtext))
+            entry.update(status="failed", message=data.get("fail_message") or _first_line(report.longreprtext))
             if data.get("fail_line"):
                 entry["fail_line"] = data["fail_line"]
     elif report.skipped:
@@ -177,7 +178,9 @@ def update(path: Path, entries: Iterable[dict[str, Any]]) -> None:
                 if isinstance(b, dict) and b.get("name") in current[note]}
         kept.update(blocks)
         notes[note] = {"path": paths[note], "blocks": sorted(kept.values(), key=lambda b: int(b.get("line", 0)))}
-    text = json.dumps({"version": VERSION, "notes": dict(sorted(notes.items()))}, ensure_ascii=False, indent=1)
+    # one note a line (json's C encoder; an indented dump goes through its pure-Python one)
+    lines = [f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}" for k, v in sorted(notes.items())]
+    text = f'{{"version": {VERSION}, "notes": {{\n' + ",\n".join(lines) + "\n}}"
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".notedeck-results-", suffix=".tmp", dir=path.parent)
     try:

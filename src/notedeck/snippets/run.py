@@ -10,7 +10,6 @@ items or callouts whose source lines carry ``>`` or indentation.
 from __future__ import annotations
 
 import ast
-import asyncio
 import atexit
 import contextlib
 import difflib
@@ -25,25 +24,27 @@ import tempfile
 import threading
 import traceback
 from collections.abc import Callable
-from inspect import CO_COROUTINE
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from notedeck.vault import Note
+if TYPE_CHECKING:
+    from notedeck.vault import Note
 
 from .blocks import Block
 
-#: Exceptions a block may raise that are pytest outcomes, not failures of the block.
-_PASS_THROUGH: tuple[type[BaseException], ...] = (KeyboardInterrupt,)
-_OUTCOMES: tuple[type[BaseException], ...] = ()  # pytest.skip() / pytest.xfail() called in a block
-try:  # pytest is a dependency, but keep running a note possible without it
-    import pytest
 
-    _OUTCOMES = (pytest.skip.Exception, pytest.xfail.Exception)
-    _PASS_THROUGH += (*_OUTCOMES, pytest.exit.Exception)
-    _FAILED: type[BaseException] | None = pytest.fail.Exception
-except ImportError:  # pragma: no cover
-    _FAILED = None
+CO_COROUTINE = 0x0080  # inspect.CO_COROUTINE (not imported: the worker starts faster)
+
+
+def _pytest_types() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...], type[BaseException] | None]:
+    """(pytest outcomes a block may raise — ``pytest.skip()`` / ``pytest.xfail()``; exceptions that are not
+    the block's failure but pass through; ``pytest.fail``'s exception). Looked up when needed: a worker
+    process does not import pytest unless a note does."""
+    pytest = sys.modules.get("pytest")
+    if pytest is None:
+        return (), (KeyboardInterrupt,), None
+    outcomes = (pytest.skip.Exception, pytest.xfail.Exception)
+    return outcomes, (KeyboardInterrupt, *outcomes, pytest.exit.Exception), pytest.fail.Exception
 
 
 class BlockFailure(Exception):
@@ -65,7 +66,7 @@ class BlockTimeout(BaseException):
         self.seconds = seconds
 
 
-#: Set by the worker process: the memory limit a MemoryError is reported with (MiB above an idle worker).
+#: Set by the worker process: the memory limit a MemoryError is reported with (MiB per note).
 MEMORY_LIMIT_MB: float | None = None
 
 
@@ -205,7 +206,7 @@ class NoteRun:
         self.captured: tuple[str, str] = ("", "")
         self.save_figures = False  # True (``notedeck figures``): ``figures`` gets the PNGs of figure blocks
         self.figures: list[tuple[str, bytes]] = []
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop: Any = None  # an asyncio event loop, made by the first block with a top-level await
         self.reset()
 
     # -- lifecycle
@@ -253,8 +254,11 @@ class NoteRun:
                 ctx = before_each(block) if before_each else None
                 try:
                     self.run(block)
-                except (BlockFailure, *_OUTCOMES):  # recorded in failed_line (or a pytest.skip() in the block)
+                except BlockFailure:  # recorded in failed_line
                     pass
+                except BaseException as e:  # a pytest.skip() in the block
+                    if not isinstance(e, _pytest_types()[0]):
+                        raise
                 finally:
                     if after_each:
                         after_each(ctx)
@@ -280,9 +284,9 @@ class NoteRun:
             if not block.may_fail:
                 self.failed_line = block.line
             raise
-        except _PASS_THROUGH:
-            raise
         except BaseException as e:  # noqa: BLE001 - sys.exit(), timeouts: fail this block only
+            if isinstance(e, _pytest_types()[1]):
+                raise
             if not block.may_fail:
                 self.failed_line = block.line
             raise self._failure(block, e) from None
@@ -336,6 +340,8 @@ class NoteRun:
     def _exec(self, code: Any) -> None:
         if code.co_flags & CO_COROUTINE:
             if self._loop is None:
+                import asyncio
+
                 self._loop = asyncio.new_event_loop()  # one loop per note: tasks live across its blocks
             self._loop.run_until_complete(eval(code, self.namespace))  # noqa: S307 - the note's own code
         else:
@@ -400,13 +406,14 @@ class NoteRun:
             frames.pop()  # pytest-timeout's signal handler and pytest.fail()
         here = [f for f in frames if f.filename == self.filename]
         line = here[-1].lineno if here and here[-1].lineno else block.fence.code_line
-        if _FAILED is not None and isinstance(e, _FAILED):
+        failed = _pytest_types()[2]
+        if failed is not None and isinstance(e, failed):
             message = str(getattr(e, "msg", e))
         elif isinstance(e, BlockTimeout):
             message = f"{e}: the block ran longer than its timeout"
         elif isinstance(e, MemoryError) and MEMORY_LIMIT_MB:
             message = ("".join(traceback.format_exception_only(type(e), e)).strip()
-                       + f" (the worker's memory limit: {MEMORY_LIMIT_MB:g} MiB above an idle worker; "
+                       + f" (the worker's memory limit: {MEMORY_LIMIT_MB:g} MiB per note; "
                          "ini notedeck_memory / --notedeck-memory)")
         elif isinstance(e, SystemExit):
             message = f"SystemExit: {e.code!r} (sys.exit() in a block fails that block)"
@@ -472,8 +479,11 @@ def execute(run: NoteRun, block: Block, timeout: float | None) -> dict[str, Any]
         run.run(block, timeout)
     except BlockFailure as e:
         result.update(status="failed", line=e.line, report=e.report)
-    except _OUTCOMES as e:
-        skip = isinstance(e, _OUTCOMES[0])
+    except BaseException as e:
+        outcomes = _pytest_types()[0]
+        if not outcomes or not isinstance(e, outcomes):
+            raise
+        skip = isinstance(e, outcomes[0])
         result.update(status="skip" if skip else "xfail", report=str(getattr(e, "msg", e)))
     if run.capture:
         result["stdout"], result["stderr"] = run.captured

@@ -4,7 +4,9 @@ hang inside C code fails that note's block and the run goes on.
 One worker per test process (per xdist worker too): a fresh interpreter (no threads, no test state of
 the parent) that imports the runner once and is reused for note after note, each note in a fresh
 namespace and temporary directory; a new one is started only after a worker died or was killed. A block
-is one round trip on a socket: ``("run", index, timeout)`` → the plain-data result of :func:`run.execute`.
+is one message on a socket: the parent sends a note's plan (the blocks to run, with their timeouts) and the
+worker runs them ahead, sending each block's result (the plain data of :func:`run.execute`) as it finishes,
+while pytest is still reporting the earlier ones; it stops at a failing block.
 
 - **Timeout**: the worker raises :class:`~notedeck.snippets.run.BlockTimeout` inside the block after
   ``timeout`` seconds (a Python-level loop fails with its traceback); a block that does not return to
@@ -12,9 +14,9 @@ is one round trip on a socket: ``("run", index, timeout)`` → the plain-data re
   ``killed after 2 s``.
 - **Death**: the worker's exit is reported as ``worker died: os._exit(N)`` or the signal
   (``SIGSEGV`` …), with the Python traceback faulthandler wrote for a fatal signal.
-- **Memory**: the worker's address space is limited (``RLIMIT_AS``) to what it uses idle plus
-  ``memory_mb`` (default :data:`DEFAULT_MEMORY_MB`; 0 = no limit): a larger allocation raises
-  ``MemoryError`` in the block. Core dumps are off in the worker.
+- **Memory**: a note may allocate ``memory_mb`` MiB (default :data:`DEFAULT_MEMORY_MB`; 0 = no limit) beyond
+  what its worker held when the note started (``RLIMIT_DATA``): a larger allocation raises ``MemoryError``.
+  Core dumps are off in the worker.
 
 :class:`LocalExecutor` runs blocks in this process instead (``--notedeck-isolation=off``, and
 :func:`~notedeck.snippets.run.load_note`): same results, no protection.
@@ -27,6 +29,7 @@ import os
 import re
 import signal
 import tempfile
+from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,7 +37,7 @@ from typing import Any
 from .blocks import Block
 from .run import NoteRun, close_figures, execute
 
-DEFAULT_MEMORY_MB = 1024
+DEFAULT_MEMORY_MB = 512
 GRACE = 1.0  # seconds between the in-block timeout and killing the worker
 
 
@@ -76,6 +79,12 @@ class NoteSession:
             self.done = block.index + 1
         return self.failed_line
 
+    def plan(self, blocks: Sequence[Block], timeout_of: Callable[[Block], float | None]) -> None:
+        """Announce that ``blocks`` (the first blocks of the note, in order) will be asked for: a worker
+        starts running them at once."""
+        if self.done == 0:
+            self.executor.plan(self, [(b.index, timeout_of(b)) for b in blocks if b.runs])
+
     def reset(self) -> None:
         self.executor.close(self)
         self.done = 0
@@ -95,6 +104,9 @@ class Executor:
 
     def run(self, session: NoteSession, block: Block, timeout: float | None) -> dict[str, Any]:
         raise NotImplementedError
+
+    def plan(self, session: NoteSession, blocks: Sequence[tuple[int, float | None]]) -> None:
+        """Blocks that will be asked for next, in order (an executor may start them early)."""
 
     def close(self, session: NoteSession) -> None:
         """Done with ``session``'s namespace and working directory."""
@@ -141,6 +153,8 @@ class WorkerExecutor(Executor):
         self._conn: Any = None
         self._crash: str | None = None
         self._current: NoteSession | None = None
+        self._pending: deque[tuple[NoteSession, int, float | None]] = deque()  # planned, results not read yet
+        self._since = 0.0  # when the worker began the first pending block, at the latest
         self.started = 0  # workers started (1 + those that died)
 
     # -- worker lifecycle
@@ -162,12 +176,17 @@ class WorkerExecutor(Executor):
         self._proc, self._conn, self._current = proc, Connection(ours.detach()), None
         self.started += 1
 
-    def _stop(self, kill: bool) -> int | None:
-        """End the worker; its exit code (negative: the signal), None if unknown."""
+    def _stop(self, kill: bool, grace: float = 0.0) -> int | None:
+        """End the worker (killed, unless it exits by itself within ``grace`` seconds); its exit code
+        (negative: the signal), None if unknown."""
         proc, conn = self._proc, self._conn
         self._proc = self._conn = self._current = None
+        self._pending.clear()
         if proc is None:
             return None
+        if kill and grace:
+            with contextlib.suppress(Exception):  # a dying worker closes its socket before it can be waited for
+                proc.wait(grace)
         if kill and proc.poll() is None:
             with contextlib.suppress(OSError):
                 proc.kill()
@@ -194,41 +213,110 @@ class WorkerExecutor(Executor):
         except OSError:
             text = ""
         self._crash = None
-        return text.replace(str(session.path), session.display)
+        ours = (f"{os.sep}snippets{os.sep}run.py", f"{os.sep}snippets{os.sep}worker.py", 'File "<string>"')
+        lines = [line for line in text.replace(str(session.path), session.display).splitlines()
+                 if not any(o in line for o in ours) and not line.startswith("Extension modules:")]
+        return "\n".join(lines).strip()
 
     def shutdown(self) -> None:
-        self._stop(kill=False)
+        self._stop(kill=bool(self._pending))  # still running ahead (-x, an interrupt): no need to wait
         if self._crash:
             with contextlib.suppress(OSError):
                 os.unlink(self._crash)
             self._crash = None
 
     # -- running
-    def run(self, session: NoteSession, block: Block, timeout: float | None) -> dict[str, Any]:
-        if self._proc is None:
-            self._start()
-        conn = self._conn
-        try:
-            if self._current is not session:
-                conn.send(("open", str(session.path), session.blocks, session.display, session.line_count,
-                           self.save_figures))
+    def plan(self, session: NoteSession, blocks: Sequence[tuple[int, float | None]]) -> None:
+        """Run ahead: the worker runs these blocks of ``session`` (indices in order, with their timeouts)
+        one after the other, sending each result as it finishes, while pytest reports the earlier ones;
+        it stops after a block that fails (unless expected to). :meth:`run` then picks the results up.
+        Plans of several notes queue up (the plugin plans the next note while the current one runs)."""
+        if not blocks:
+            return
+        self._send_plan(session, list(blocks))
+        self._pending.extend((session, i, t) for i, t in blocks)
+
+    def _send_plan(self, session: NoteSession, plan: list[tuple[int, float | None]]) -> None:
+        """One message: open the note (unless it is the worker's current one) and run ``plan``."""
+        import time
+
+        if not self._pending:
+            self._since = time.monotonic()  # an idle worker starts at once
+        if self._current is session:
+            self._conn.send(("plan", plan))  # (an OSError here: the note's worker is gone, see run())
+            return
+        for attempt in (1, 2):
+            if self._proc is None:
+                self._start()
+                self._since = time.monotonic()
+            try:
+                self._conn.send(("open", str(session.path), [b.to_wire() for b in session.blocks], session.display,
+                                 session.line_count, self.save_figures, plan))
                 self._current = session
-            conn.send(("run", block.index, timeout))
-            if conn.poll(None if timeout is None else timeout + self.grace):
+                return
+            except OSError:  # the worker died between two notes (a thread of an earlier note?): a new one
+                self._stop(kill=True)
+                if attempt == 2:
+                    raise
+
+    def _drop(self, session: NoteSession) -> None:
+        """Forget the pending blocks of ``session`` (the worker runs no more of them)."""
+        if any(e[0] is session for e in self._pending):
+            self._pending = deque(e for e in self._pending if e[0] is not session)
+
+    def run(self, session: NoteSession, block: Block, timeout: float | None) -> dict[str, Any]:
+        import time
+
+        try:
+            mine = any(e[0] is session for e in self._pending)
+            while mine and self._pending and (self._pending[0][0] is not session or self._pending[0][1] < block.index):
+                # results nobody asked for (an earlier note left early, or a block skipped by a conftest): read, drop
+                other, index, t = self._pending.popleft()
+                skipped = self._receive(other, other.blocks[index], t, self._since)
+                self._since = time.monotonic()
+                if skipped["status"] == "failed" and not other.blocks[index].may_fail:
+                    self._drop(other)
+                if self._proc is None:  # it died or was killed on that block: what is pending went with it
+                    break
+            if self._pending and self._pending[0][0] is session and self._pending[0][1] == block.index:
+                _, _, timeout = self._pending.popleft()
+                result = self._receive(session, block, timeout, self._since)
+            else:
+                if self._pending:  # the plan was left (an item ran out of order): start afresh
+                    self._stop(kill=True)
                 try:
-                    return conn.recv()
-                except (EOFError, OSError):
-                    pass
-                return self._died(session, block)
-            return self._killed(session, block, timeout)
-        except (BrokenPipeError, ConnectionResetError, EOFError):
-            return self._died(session, block)
+                    self._send_plan(session, [(block.index, timeout)])
+                except OSError:
+                    return self._died(session, block)
+                result = self._receive(session, block, timeout, self._since)
+            self._since = time.monotonic()
+            if result["status"] == "failed" and not block.may_fail:
+                self._drop(session)  # the worker runs nothing more of this note
+            return result
         except BaseException:  # an interrupt of the wait: the worker's state is unknown
             self._stop(kill=True)
             raise
 
+    def _receive(self, session: NoteSession, block: Block, timeout: float | None, since: float) -> dict[str, Any]:
+        """The result of ``block``, started at ``since`` at the latest; killing the worker past its timeout."""
+        import time
+
+        conn = self._conn
+        try:
+            wait = None if timeout is None else max(0.0, since + timeout + self.grace - time.monotonic())
+            if conn.poll(wait):
+                try:
+                    index, result = conn.recv()
+                except (EOFError, OSError):
+                    return self._died(session, block)
+                assert index == block.index, (index, block.index)
+                return result
+            return self._killed(session, block, timeout)
+        except (BrokenPipeError, ConnectionResetError, EOFError):
+            return self._died(session, block)
+
     def _died(self, session: NoteSession, block: Block) -> dict[str, Any]:
-        code = self._stop(kill=True)
+        code = self._stop(kill=True, grace=2.0)
         crash = self._crash_report(session)
         if code is None:
             why = "worker died (exit status unknown)"
@@ -261,43 +349,60 @@ class WorkerExecutor(Executor):
                           f"did not return to Python (a loop inside C code?); its worker was stopped"}
 
     def close(self, session: NoteSession) -> None:
-        if self._current is session and self._conn is not None:
-            with contextlib.suppress(OSError, ValueError):
-                self._conn.send(("close",))
-            self._current = None
+        if any(e[0] is session for e in self._pending):  # still running ahead blocks nobody will ask for (-x …)
+            self._stop(kill=True)
+        elif self._current is session:
+            self._current = None  # the worker drops the note's namespace and directory at the next "open"
 
 
 # ------------------------------------------------------------------ inside the worker
 
 
-def _vm_bytes() -> int:
+def _data_bytes() -> int:
+    """The process's data size (``VmData``: heap and private writable mappings), what ``RLIMIT_DATA`` limits."""
     try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
-        import resource
+        pass
+    import resource
 
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def _limit_memory(memory_mb: float) -> None:
+def _no_core_dumps() -> None:
     import resource
 
     with contextlib.suppress(ValueError, OSError):
         _, hard = resource.getrlimit(resource.RLIMIT_CORE)
         resource.setrlimit(resource.RLIMIT_CORE, (0, hard))
+
+
+_HARD_DATA: list[int] = []  # the data limit the worker inherited (never raised above)
+
+
+def _limit_memory(memory_mb: float) -> None:
+    """At most ``memory_mb`` MiB of data beyond what the worker holds now, at the start of a note
+    (``RLIMIT_DATA``: anonymous memory — shared libraries, and address space reserved but never made
+    writable such as malloc's per-thread arenas, do not count, unlike ``RLIMIT_AS``)."""
     if not memory_mb or memory_mb <= 0:
         return
+    import resource
+
     from . import run
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = _vm_bytes() + int(memory_mb * 1024 * 1024)
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if not _HARD_DATA:
+        _HARD_DATA.append(soft)
+    limit = _data_bytes() + int(memory_mb * 1024 * 1024)
+    if _HARD_DATA[0] != resource.RLIM_INFINITY:
+        limit = min(limit, _HARD_DATA[0])
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
-    if soft != resource.RLIM_INFINITY and soft < limit:
-        return  # already stricter
     with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
         run.MEMORY_LIMIT_MB = memory_mb
 
 
@@ -309,9 +414,10 @@ def _worker_main() -> None:
 
     conn = Connection(int(sys.argv[1]))
     crash_path, memory_mb = sys.argv[2], float(sys.argv[3])
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is pytest's to handle: it stops this worker
     crash = open(crash_path, "w", encoding="utf-8")  # noqa: SIM115 - open for the process's life
     faulthandler.enable(crash)
-    _limit_memory(memory_mb)
+    _no_core_dumps()
     note: NoteRun | None = None
     while True:
         try:
@@ -319,23 +425,25 @@ def _worker_main() -> None:
         except (EOFError, OSError, KeyboardInterrupt):
             break
         op = msg[0]
-        if op == "run":
-            assert note is not None
-            conn.send(execute(note, note.blocks[msg[1]], msg[2]))
-        elif op == "open":
+        if op == "open":  # ("open", path, blocks, display, line_count, save_figures, plan)
             if note is not None:
                 note.release()
                 close_figures()
-            _, path, blocks, display, line_count, save = msg
-            note = NoteRun(Path(path), blocks, display, line_count)
+            _, path, blocks, display, line_count, save, plan = msg
+            note = NoteRun(Path(path), [Block.from_wire(b) for b in blocks], display, line_count)
             note.capture = True
             note.save_figures = save
-        elif op == "close":
-            if note is not None:
-                note.release()
-                close_figures()
-            note = None
+            _limit_memory(memory_mb)
+        elif op == "plan":  # ("plan", [(index, timeout), …])
+            plan = msg[1]
         else:
             break
+        assert note is not None
+        for index, timeout in plan:
+            block = note.blocks[index]
+            result = execute(note, block, timeout)
+            conn.send((index, result))
+            if result["status"] == "failed" and not block.may_fail:
+                break
     if note is not None:
         note.release()
