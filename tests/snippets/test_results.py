@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -64,6 +65,7 @@ def test_the_file_records_every_outcome_with_the_code_hash(vault: Path) -> None:
     path = vault / "build" / "notedeck-results.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["version"] == 1 and sorted(data["notes"]) == ["好.md", "课/结果.md"]
+    assert path.stat().st_mode & 0o044 == 0o044 or os.umask(os.umask(0)) & 0o044  # readable as other outputs are
     note = data["notes"]["课/结果.md"]
     assert note["path"] == "课/结果.md"
     assert [(b["name"], b["status"]) for b in note["blocks"]] == [

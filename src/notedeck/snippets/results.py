@@ -31,11 +31,9 @@ File format (version 1)::
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,13 +179,6 @@ def update(path: Path, entries: Iterable[dict[str, Any]]) -> None:
     # one note a line (json's C encoder; an indented dump goes through its pure-Python one)
     lines = [f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}" for k, v in sorted(notes.items())]
     text = f'{{"version": {VERSION}, "notes": {{\n' + ",\n".join(lines) + "\n}}"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".notedeck-results-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    from ..emitters import atomic_write  # (the usual permissions, not mkstemp's 0600)
+
+    atomic_write(path, text + "\n")
