@@ -314,3 +314,22 @@ def test_runnable_blocks_show_the_last_runs_verdict_and_outputs_their_output(tmp
     assert "✗ 失败: a.md:10: NameError: name &#x27;x&#x27; &lt;is&gt; not defined</p>" in out
     assert '<div class="notedeck-output"><p class="notedeck-output-title">输出 · Output</p>' in out
     assert out.count("data-notedeck-status") == 2  # not the output, not the js block
+
+
+def test_relative_urls_are_posix_relpath_of_site_paths():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from notedeck.render.urls import _relpath
+
+    part = st.sampled_from(["a", "b", "目录", "x y", "index.html"])
+    path = st.lists(part, max_size=4).map("/".join)
+
+    @settings(max_examples=300, deadline=None)
+    @given(path, path)
+    def same(target, base):
+        import posixpath
+
+        assert _relpath(target, base) == posixpath.relpath(target or ".", base or ".")
+
+    same()

@@ -43,12 +43,24 @@ def url_fragment(anchor: str) -> str:
 def relative_url(target: str, from_page: str) -> str:
     """``target`` (a site path: a page ``a/b/`` or a file ``img/x.png``) as a URL relative to the page at
     ``from_page``, escaped for an href."""
-    base = page_folder(from_page) or "."
     folder_target = target.endswith("/") or target == ""
-    rel = posixpath.relpath(target or ".", base)
+    rel = _relpath(target.rstrip("/"), page_folder(from_page).rstrip("/"))
     if folder_target:
         rel = "./" if rel == "." else rel + "/"
     return url_path(rel)
+
+
+def _relpath(target: str, base: str) -> str:
+    """``posixpath.relpath`` for site paths (relative, normalized, ``""`` = the root), without its ``getcwd``."""
+    t = target.split("/") if target else []
+    b = base.split("/") if base else []
+    common = 0
+    for x, y in zip(t, b):
+        if x != y:
+            break
+        common += 1
+    parts = [".."] * (len(b) - common) + t[common:]
+    return "/".join(parts) or "."
 
 
 def site_url_of(site_url: str, rel: str, anchor: str = "", directory_urls: bool = True) -> str:
