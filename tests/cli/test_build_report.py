@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from notedeck import report
@@ -158,3 +159,23 @@ def test_progress_bar_on_a_terminal(tmp_path):
     assert "notedeck build: 4 steps" in shown and "4 pages, 1 private note left out" in shown
     rc, quiet = _run_in_pty(["build", str(v), "--out", str(tmp_path / "out"), "--quiet"], tmp_path)
     assert rc == 0 and quiet.strip() == "", quiet
+
+
+def test_build_extracts_the_cards_once_for_the_deck_and_the_site(tmp_path, monkeypatch):
+    """The site's card widgets come from the Anki step's extraction, not from a second one."""
+    from notedeck.anki import extract as extraction
+    from notedeck.cli import main as cli
+
+    vault = tmp_path / "v"
+    vault.mkdir()
+    for k in range(3):
+        (vault / f"n{k}.md").write_text(f"#flashcards\n\n问题{k}::答案{k}\n", encoding="utf-8")
+    calls: list[str] = []
+    real = extraction.extract_note
+    monkeypatch.setattr(extraction, "extract_note", lambda vault, note, *a, **kw: calls.append(note.rel) or real(vault, note, *a, **kw))
+    with pytest.raises(SystemExit) as done:
+        cli(["build", str(vault), "--out", str(tmp_path / "out"), "--quiet"], standalone_mode=True)
+    assert done.value.code == 0
+    assert sorted(calls) == ["n0.md", "n1.md", "n2.md"]
+    page = (tmp_path / "out" / "site" / "n1" / "index.html").read_text(encoding="utf-8")
+    assert "问题1" in page and "答案1" in page and "<details" in page

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import weakref
 from bisect import bisect_right
 from functools import cached_property
 from pathlib import Path
@@ -406,6 +408,16 @@ def extract_note(vault: Vault, note: Note, base_deck: str, options: dict[str, An
     return _NoteCards(vault, note, mode, base_deck, settings, groups).run()
 
 
+_LAST: tuple[weakref.ref, Extraction] | None = None  # this process's last extraction of a whole vault
+
+
+def last_extraction(vault: Vault) -> Extraction | None:
+    """The last :func:`extract` of this very vault object in this process (``notedeck build``'s site shows the Anki
+    step's cards instead of extracting them again), else None."""
+    last = _LAST
+    return last[1] if last is not None and last[0]() is vault else None
+
+
 def extract(vault: Vault, base_deck: str, options: dict[str, Any] | None = None) -> Extraction:
     """Cards of every card-enabled note of the vault, in path order, with the card diagnostics (those of the
     OSR settings file first)."""
@@ -418,4 +430,7 @@ def extract(vault: Vault, base_deck: str, options: dict[str, Any] | None = None)
         r = extract_note(vault, vault.notes[rel], base_deck, options, groups, settings)
         total.cards.extend(r.cards)
         total.diagnostics.extend(r.diagnostics)
+    global _LAST
+    with contextlib.suppress(TypeError):  # (a stand-in vault that takes no weak reference: nothing kept)
+        _LAST = (weakref.ref(vault), total)
     return total

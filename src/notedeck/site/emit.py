@@ -15,6 +15,14 @@ from ..vault import Diagnostics, Vault
 from .default_config import write_default_config
 
 
+def cards_of(vault: Vault) -> list | None:
+    """The cards this build's Anki step extracted from ``vault`` (the site shows them as widgets), if it ran."""
+    from ..anki.extract import last_extraction
+
+    found = last_extraction(vault)
+    return found.cards if found is not None else None
+
+
 def load_mkdocs_config(config_file: Path, site_dir: Path | None = None, **overrides):
     """MkDocs' validated configuration from ``config_file`` (with ``site_dir`` overridden)."""
     from mkdocs.config import load_config
@@ -63,6 +71,7 @@ def emit(vault: Vault, config: Config, out: Path, diagnostics: Diagnostics) -> S
                                 "(add `- notedeck` under plugins: so that `mkdocs build` converts Obsidian syntax too)")
             plugin.preloaded = vault
             plugin.results_path = str(out / "notedeck-results.json")
+            plugin.cards = cards_of(vault)
             plugin.collect = diagnostics
             mk.plugins.on_startup(command="build", dirty=False)
             try:

@@ -167,6 +167,7 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         self.tags_enabled = False
         self.reported: set[tuple[str, int, str, str]] = set()
         self.results_path: str | None = None  # set by ``notedeck build``: ``<out>/notedeck-results.json``
+        self.cards: list | None = None  # set by ``notedeck build``: the cards its Anki step extracted
         self.pages_written = 0  # this build's pages (for notedeck build's summary)
         self.search = None  # Material's search plugin, when enabled (see notedeck.site.search)
         self._search_pages: dict[str, Note] = {}  # page URL → note, for the search keys
@@ -249,7 +250,7 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
                                     graph_title=self.config.graph_title,
                                     line_breaks=not strict_line_breaks(config.docs_dir), home=home_rel,
                                     block_status=self.block_status(config),
-                                    **page_cards(vault, dict(self.config), self.collect))
+                                    **page_cards(vault, dict(self.config), self.collect, self.cards))
         self.pages_written = 0
         build_report.expect(len(files.documentation_pages()))  # notedeck build's progress bar
         if self.search is not None:

@@ -24,9 +24,10 @@ def make_home(f: File | None, directory_urls: bool) -> None:
     f.url = "./" if directory_urls else "index.html"
 
 
-def page_cards(vault: Vault, options: dict, diagnostics: Diagnostics | None) -> dict:
-    """The :class:`SiteIndex` fields for cards: which lines are cards (the cards extraction's own answer) and
-    the tags to leave off the pages (those that only switch cards on, unless ``show_card_tags``)."""
+def page_cards(vault: Vault, options: dict, diagnostics: Diagnostics | None, cards: list | None = None) -> dict:
+    """The :class:`SiteIndex` fields for cards: which lines are cards (the cards extraction's own answer; ``cards``:
+    the one ``notedeck build``'s Anki step already made of this vault) and the tags to leave off the pages (those
+    that only switch cards on, unless ``show_card_tags``)."""
     from ..anki.cards import extract
     from ..anki.decks import is_deck_tag
     from ..anki.settings import load_settings
@@ -38,7 +39,7 @@ def page_cards(vault: Vault, options: dict, diagnostics: Diagnostics | None) -> 
         out["hide_tag"] = lambda name: is_deck_tag(name, settings)
     if options.get("card_widgets", True):
         try:
-            out["cards"] = cards_by_line(extract(vault, "", options).cards)
+            out["cards"] = cards_by_line(cards if cards is not None else extract(vault, "", options).cards)
         except Exception as e:  # a bug in the extraction must not cost the site: pages then show the raw text
             d = (diagnostics if diagnostics is not None else vault.diagnostics).add(
                 str(vault.root), 0, 0, "error", "internal-error", f"card widgets: {type(e).__name__}: {e} (please report it)")
