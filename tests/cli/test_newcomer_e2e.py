@@ -13,17 +13,14 @@ import shutil
 import subprocess
 import sys
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from browserkit import ARGS, CHROMIUM, Quiet, require_browser
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "newcomer-stats"
 SRC = Path(__file__).parents[2] / "src"
-CHROMIUM = os.environ.get("NOTEDECK_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 SITE_NAME = "统计学笔记 · Statistics notes"
 
 
@@ -95,27 +92,11 @@ def test_card_tags_are_hidden(built):
 # -- in a real browser
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site_url(built):
-    problem = None
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        problem = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            problem = "Playwright for Python is not installed (pip install playwright)"
-    if problem:
-        if IN_CI:
-            pytest.fail(f"browser test must run in CI: {problem}")
-        pytest.skip(problem)
+    require_browser()
     server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(_Quiet, directory=str(built[0] / ".notedeck" / "site")))
+                                 functools.partial(Quiet, directory=str(built[0] / ".notedeck" / "site")))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from browserkit import ARGS, CHROMIUM, require_browser
 
 from notedeck.render.math import (
     MATH_CSS,
@@ -177,27 +177,14 @@ def test_no_external_host():
 
 # --- in a browser ------------------------------------------------------------------------------------------
 
-CHROMIUM = os.environ.get("NOTEDECK_CHROMIUM", "/usr/bin/chromium")
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 WIDE = (r"f(x) = a_0 + a_1 x + a_2 x^2 + a_3 x^3 + a_4 x^4 + a_5 x^5 + a_6 x^6 + a_7 x^7 + a_8 x^8"
         r" + a_9 x^9 + a_{10} x^{10} + a_{11} x^{11} + \frac{a_{12}}{x^{12}}")
 
 
 def _browser():
-    problem = None
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        problem = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    else:
-        try:
-            from playwright.sync_api import sync_playwright
-        except ImportError:
-            problem = "Playwright for Python is not installed (pip install playwright)"
-    if problem:
-        if IN_CI:
-            pytest.fail(f"browser test must run in CI: {problem}")
-        pytest.skip(problem)
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
     return sync_playwright
 
 

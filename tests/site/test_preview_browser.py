@@ -20,7 +20,7 @@ from notedeck.config import load_config
 from notedeck.site.default_config import base_yaml
 from notedeck.site.emit import emit
 from notedeck.vault import Diagnostics, Vault
-from test_site_browser import ARGS, CHROMIUM, _Quiet, _require_browser
+from browserkit import ARGS, CHROMIUM, Quiet, require_browser
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "site-vault"
@@ -45,7 +45,7 @@ def _hover_preview(site: Path, port: int, selector: str, path: str = "反向传�
     """The text of the preview that hovering the first link matching ``selector`` on ``path`` opens, or None."""
     from playwright.sync_api import sync_playwright
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Quiet, directory=str(site)))
+    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -72,7 +72,7 @@ def _sitemap_lists_the_link(site: Path, port: int) -> bool:
     """What Material checks before it previews a link: the link's page (no query, no fragment) in the sitemap."""
     from playwright.sync_api import sync_playwright
 
-    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Quiet, directory=str(site)))
+    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with sync_playwright() as p:
@@ -96,7 +96,7 @@ def _sitemap_lists_the_link(site: Path, port: int) -> bool:
 
 @pytest.mark.parametrize("with_site_url", [True, False])
 def test_sitemap_decides_whether_links_can_be_previewed(tmp_path, with_site_url):
-    _require_browser()
+    require_browser()
     assert "navigation.instant.preview" in base_yaml()
     port = _free_port()
     site = _build(tmp_path, f"http://127.0.0.1:{port}/" if with_site_url else None)
@@ -108,7 +108,7 @@ def test_sitemap_decides_whether_links_can_be_previewed(tmp_path, with_site_url)
 @pytest.mark.parametrize("selector", ["article p a[data-preview]:not([href*='#'])", ".notedeck-graph a:has-text('导数')"])
 def test_hover_over_a_link_to_a_page_shows_its_preview(tmp_path, selector):
     """On the knowledge base: a wikilink in the text and a node of the local graph."""
-    _require_browser()
+    require_browser()
     port = _free_port()
     site = _build(tmp_path, f"http://127.0.0.1:{port}/", REPO / "notes")
     text = _hover_preview(site, port, selector, "深度学习基础/人工神经网络/梯度下降/")
@@ -118,7 +118,7 @@ def test_hover_over_a_link_to_a_page_shows_its_preview(tmp_path, selector):
 @pytest.mark.xfail(strict=True, reason="Material looks the target up as [id=\"<fragment as the browser encodes it>\"]: "
                    "a Chinese heading's id is %-encoded there and matches nothing, so no preview opens")
 def test_hover_over_a_link_to_a_chinese_heading(tmp_path):
-    _require_browser()
+    require_browser()
     port = _free_port()
     text = _hover_preview(_build(tmp_path, f"http://127.0.0.1:{port}/"), port, "article a[data-preview][href*='#']")
     assert text is not None and "中文 标题" in text, text
@@ -127,12 +127,12 @@ def test_hover_over_a_link_to_a_chinese_heading(tmp_path):
 def test_instant_navigation_with_the_local_graph(tmp_path):
     """Material's instant navigation rewrites every link's href; the local graph's links must let it (an SVG <a>
     does not: the script stopped and the page never changed)."""
-    _require_browser()
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
     site = _build(tmp_path, f"http://127.0.0.1:{port}/")
-    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Quiet, directory=str(site)))
+    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     errors: list[str] = []
     try:
@@ -155,12 +155,12 @@ def test_instant_navigation_with_the_local_graph(tmp_path):
 
 def test_local_graph_fits_a_narrow_screen(tmp_path):
     """At 390 px (a phone) the graph shrinks its labels and clips at its box: the page never gets wider."""
-    _require_browser()
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
     site = _build(tmp_path, None)
-    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Quiet, directory=str(site)))
+    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with sync_playwright() as p:

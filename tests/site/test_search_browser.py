@@ -22,14 +22,14 @@ from notedeck.render import SiteIndex
 from notedeck.render.urls import page_path
 from notedeck.site.emit import emit
 from notedeck.vault import Diagnostics, Vault
-from test_site_browser import ARGS, CHROMIUM, _Quiet, _require_browser
+from browserkit import ARGS, CHROMIUM, Quiet, require_browser
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "obsidian-like"
 
 
 def _serve(folder: Path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
@@ -56,7 +56,7 @@ class Built:
 
 @pytest.fixture(scope="module")
 def browser():
-    _require_browser()
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

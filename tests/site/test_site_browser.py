@@ -5,53 +5,28 @@ it skips with the reason when Chromium or Playwright is not installed."""
 from __future__ import annotations
 
 import functools
-import os
-import shutil
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+
+from browserkit import ARGS, CHROMIUM, Quiet, require_browser
 
 from notedeck.config import load_config
 from notedeck.site.emit import emit
 from notedeck.vault import Diagnostics, Vault
 
 FIXTURE = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "site-vault"
-CHROMIUM = os.environ.get("NOTEDECK_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def _require_browser() -> None:
-    problem = None
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        problem = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            problem = "Playwright for Python is not installed (pip install playwright)"
-    if problem:
-        if IN_CI:
-            pytest.fail(f"browser test must run in CI: {problem}")
-        pytest.skip(problem)
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory):
-    _require_browser()
+    require_browser()
     out = tmp_path_factory.mktemp("browser-out")
     config = load_config(FIXTURE, cwd=out)
     emit(Vault.load(FIXTURE, progress=False), config, out, Diagnostics())
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out / "site")))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out / "site")))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -18,21 +18,21 @@ from notedeck.config import load_config
 from notedeck.site.emit import emit
 from notedeck.vault import Diagnostics, Vault
 
-from test_site_browser import ARGS, CHROMIUM, _Quiet, _require_browser
+from browserkit import ARGS, CHROMIUM, Quiet, require_browser
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTES = ROOT / "notes"
 
 
 def _serve(folder: Path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    _require_browser()
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -60,7 +60,7 @@ def _offline_page(browser, base: str, width: int = 1000):
 
 @pytest.fixture(scope="module")
 def kb_site(tmp_path_factory):
-    _require_browser()
+    require_browser()
     out = tmp_path_factory.mktemp("kb-out")
     diags = Diagnostics()
     emit(Vault.load(NOTES, progress=False), load_config(NOTES, cwd=ROOT), out, diags)
