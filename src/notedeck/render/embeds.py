@@ -70,21 +70,21 @@ class LinkRules:
         tok = tokens[idx]
         link = link_of(tok)
         if link is None:
-            ctx_push(ctx, "</a>")
+            ctx.closers.append("</a>")
             return self.renderToken(tokens, idx, options, env)
         r = ctx.vault.resolve(link, ctx.note)
         target = r.note
         if target is not None and target.private:
-            ctx_push(ctx, "")
+            ctx.closers.append("")
             return ""
         if not r.ok:
-            ctx_push(ctx, "</span>")
+            ctx.closers.append("</span>")
             return ctx.target.broken("", r.message).removesuffix("</span>")
         url = self._url(ctx, link, r)
         if not url:
-            ctx_push(ctx, "")
+            ctx.closers.append("")
             return ""
-        ctx_push(ctx, "</a>")
+        ctx.closers.append("</a>")
         preview = ctx.target.preview_attr if target is not None else ""
         title = tok.attrGet("title")
         title_attr = f' title="{html.escape(str(title))}"' if title else ""
@@ -220,10 +220,6 @@ class LinkRules:
 def _declarations(raw: str) -> str:
     """``<![`` opening no CDATA section is text (an HTML parser reading the page, as search's does, stops on it)."""
     return _BAD_DECLARATION.sub("&lt;![", raw) if "<![" in raw else raw
-
-
-def ctx_push(ctx: Context, closer: str) -> None:
-    ctx.closers.append(closer)
 
 
 def _a(url: str, label_html: str, ctx: Context, note: bool) -> str:
