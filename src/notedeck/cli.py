@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -88,6 +89,7 @@ def build(vault: str | None, out: str | None, site_name: str | None, deck: str |
     with report.timed() as whole:
         with report.timed() as took, report.progress("vault", bars):
             config, v = load(vault, site_name, deck, progress=False)  # (the step's own bar shows progress)
+            gc.freeze()  # the model lives until the process ends: no collection re-walks it during the emitters
         summary.add("vault", took(), report.VaultRead(len(v.notes), len(v.attachments), len(v.notes) - len(v.published)))
         out_dir = output_folder(out, v.root)
         diags = v.diagnostics

@@ -206,8 +206,10 @@ class NotedeckPlugin(BasePlugin[NotedeckConfig]):
         self.preloaded = None if self.collect is None else self.preloaded
         self.vault = vault
         # The model (every note's tokens) lives for the whole build: keep the garbage collector from
-        # re-scanning it on every collection while MkDocs renders pages (unfrozen in on_post_build).
-        gc.collect()
+        # re-scanning it on every collection while MkDocs renders pages (unfrozen in on_post_build;
+        # ``notedeck build`` froze it already, right after loading it).
+        if not gc.get_freeze_count():
+            gc.collect()
         gc.freeze()
         if self.collect is None:
             report(vault.diagnostics)
