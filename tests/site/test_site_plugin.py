@@ -101,13 +101,18 @@ def test_the_light_search_html_gives_the_same_search_index(tmp_path, monkeypatch
                 "```output\n1\n```\n\n> [!tip] 提示\n> - 一\n> - 二\n\n$$\ny = x\n$$\n\n脚注[^1]\n\n[^1]: 说明\n",
         "b.md": "# B\n\n被嵌入的独特词语\n",
         "c.md": "# C\n\n![[b]]\n\n自己的话\n",
+        "d.md": "---\ntags: [flashcards]\n---\n# D\n\n问题甲::回答乙\n\n[[a]]\n",
     })
     light, _ = build(vault, tmp_path / "light")
     monkeypatch.setattr(plugin_mod, "light_search", lambda plugin: None)
     full, _ = build(vault, tmp_path / "full")
     read = lambda site: json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))  # noqa: E731
     docs = {d["location"]: d for d in read(light)["docs"]}
-    assert {k: v for k, v in docs.items() if not k.startswith("c/")} == {
-        d["location"]: d for d in read(full)["docs"] if not d["location"].startswith("c/")}
+    full_docs = {d["location"]: d for d in read(full)["docs"]}
+    assert {k: v for k, v in docs.items() if k[:2] not in ("c/", "d/")} == {
+        k: v for k, v in full_docs.items() if k[:2] not in ("c/", "d/")}
+    # a card widget is read as its question and answer, without the widget's "答案 / Answer" label
+    assert "问题" in docs["d/"]["text"] and "回答" in docs["d/"]["text"] and "Answer" not in docs["d/"]["text"]
+    assert "Answer" in full_docs["d/"]["text"]
     assert "独特" in docs["b/"]["text"] and "独特" not in docs["c/"]["text"] and "自己" in docs["c/"]["text"]
     assert "g.py" in docs["a/#代码"]["text"] and "x = 1" in docs["a/#代码"]["text"]

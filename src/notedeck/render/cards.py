@@ -91,15 +91,18 @@ def widget(renderer: Any, card: Any, options: Any, env: dict, anchor: str = "") 
     done: set[int] = env.setdefault("nd_cards_done", set())
     done.add(id(card))
     line = f' data-card-line="{card.line}"'
+    target = env["nd"].target
     if card.kind == "cloze":
         body = _parts(renderer, card.front, options, env, inline_p=True)
-        return f'<div class="notedeck-card notedeck-cloze-card" data-card="cloze"{line}>\n{body}{anchor}</div>\n'
+        return target.card(f'<div class="notedeck-card notedeck-cloze-card" data-card="cloze"{line}>\n{body}{anchor}'
+                           '</div>\n', body)
     question = _parts(renderer, card.front, options, env, inline_p=True)
     answer = _parts(renderer, card.back, options, env, inline_p=True)
-    return (f'<div class="notedeck-card" data-card="{card.kind}"{line}>\n'
-            f'<div class="notedeck-card-q">\n{question}</div>\n'
-            f'<details class="notedeck-card-a">\n<summary>{ANSWER_LABEL}</summary>\n'
-            f'<div class="notedeck-card-body">\n{answer}</div>\n</details>\n{anchor}</div>\n')
+    return target.card(f'<div class="notedeck-card" data-card="{card.kind}"{line}>\n'
+                       f'<div class="notedeck-card-q">\n{question}</div>\n'
+                       f'<details class="notedeck-card-a">\n<summary>{ANSWER_LABEL}</summary>\n'
+                       f'<div class="notedeck-card-body">\n{answer}</div>\n</details>\n{anchor}</div>\n',
+                       question + answer)
 
 
 def card_block(renderer: Any, tokens: Sequence[Any], i: int, options: Any, env: dict,

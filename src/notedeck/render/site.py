@@ -129,6 +129,10 @@ class SiteTarget(Target):
         block = super().transclusion(title_html, inner_html).replace(' embed">', ' embed" data-search-exclude>', 1)
         return self.piece(block, "")
 
+    def card(self, widget_html: str, text_html: str) -> str:
+        """The search index reads a card as its question and answer (not the widget's "答案 / Answer" label)."""
+        return self.piece(widget_html, text_html)
+
     def tag_url(self, name: str) -> str:
         tags = self.site.tags_page
         if not tags:
@@ -208,7 +212,8 @@ def render_page(note: Note, site: SiteIndex, *, backlinks: bool = True, graph: b
     page, search = target.fill(body, 0), target.fill(body, 1)
     if backlinks:
         section = backlinks_section(note, site)
-        page, search = page + section, search + section  # (excluded from the index, but it opens a section)
+        page += section  # excluded from the search index; there only its opening tag counts (it opens a section)
+        search += '<div data-search-exclude></div>\n' if section else ""
     if backlinks if graph is None else graph:
         page += local_graph(note, site, site.graph_title)  # (not indexed for search)
     title = next((h.text for h in note.headings if h.level == 1), "")

@@ -76,6 +76,10 @@ class Target:
         """The cards of ``note`` to show as card widgets, by first line (``{}``: render the text as is)."""
         return {}
 
+    def card(self, widget_html: str, text_html: str) -> str:
+        """A card shown as a widget (``text_html``: its question and answer alone, for a search index)."""
+        return widget_html
+
     def math(self, tex: str, display: bool, ctx: Any = None) -> str:
         """A formula (``ctx``: the renderer's context, where the target reports a formula it cannot show)."""
         body = html.escape(tex.strip(), quote=False)
