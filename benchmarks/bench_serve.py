@@ -23,7 +23,7 @@ import urllib.request
 from pathlib import Path
 
 from notedeck.config import load_config
-from notedeck.site.serve import Server
+from notedeck.serve.server import Server
 from notedeck.synthetic import make_vault, note_name
 
 

@@ -123,7 +123,7 @@ def _emit_step(name: str, emit: Callable[..., object], v: Vault, config: Config,
 from .anki.cards import extract as extract_cards  # noqa: E402
 from .anki.command import cards, sync  # noqa: E402  (subcommands live with their emitters)
 from .anki.emit import base_deck  # noqa: E402
-from .site.command import serve  # noqa: E402
+from .serve.command import serve  # noqa: E402
 from .snippets.extract import extract, syntax_diagnostics  # noqa: E402
 from .snippets.requires import requires_diagnostics  # noqa: E402
 

@@ -115,15 +115,6 @@ def test_the_repos_own_notes_build_clean(tmp_path):
     assert check_site(site) == []
 
 
-def test_serve_command_help():
-    from click.testing import CliRunner
-
-    from notedeck.site.command import serve
-
-    result = CliRunner().invoke(serve, ["--help"])
-    assert result.exit_code == 0 and "live reload" in result.output
-
-
 def test_links_to_tricky_headings_land_on_their_ids(tmp_path):
     """Headings with markup, links, math, comments, U+3000, duplicates, emoji …: every link's anchor exists."""
     vault_dir = REPO / "tests" / "fixtures" / "site-headings"

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from notedeck.config import load_config
-from notedeck.site.serve import Server, ServedSite
+from notedeck.serve.rebuild import ServedSite
+from notedeck.serve.server import Server
 from notedeck.synthetic import make_vault, note_name
 
 NOTES = {
@@ -367,3 +368,12 @@ def test_an_alias_makes_links_resolve_without_a_full_rebuild(served):
     r = rebuilds(server, 2)[-1]
     assert not r.full and set(r.pages) == {"b.md", "far.md"}  # far: its link resolves; b: a backlink more
     assert ">far</a>" in backlinks(get(page(server, "b.md"))[1])
+
+
+def test_serve_command_help():
+    from click.testing import CliRunner
+
+    from notedeck.serve.command import serve
+
+    result = CliRunner().invoke(serve, ["--help"])
+    assert result.exit_code == 0 and "live reload" in result.output

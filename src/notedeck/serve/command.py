@@ -1,5 +1,5 @@
 """``notedeck serve``: the vault's site with live reload, re-rendering only the pages an edit changes
-(see :mod:`notedeck.site.serve`)."""
+(see :mod:`notedeck.serve`)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def serve(vault: str | None, dev_addr: str, open_browser: bool) -> None:
     """Serve the site with live reload while you edit the notes: an edit re-renders only the pages it changes."""
     from mkdocs.exceptions import MkDocsException
 
-    from .serve import Server
+    from .server import Server
 
     config = load_config(vault)
     if not Path(config.vault).is_dir():

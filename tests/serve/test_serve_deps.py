@@ -1,12 +1,12 @@
 """The dependency rules of ``notedeck serve`` on the model alone (no server): ``Vault.refresh`` and
-``notedeck.site.deps``."""
+``notedeck.serve.deps``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from notedeck.render.site import compute_backlinks
-from notedeck.site.deps import LinkGraph, affected, shape
+from notedeck.serve.deps import LinkGraph, affected, shape
 from notedeck.synthetic import make_vault
 from notedeck.vault import Vault
 from notedeck.vault.files import discover

@@ -1,62 +1,25 @@
-"""``notedeck serve``: the site, live, re-rendering only the pages an edit changes.
-
-How, and why so:
-
-* **One full MkDocs build first**, through MkDocs' own ``build`` with the ``notedeck`` plugin (the same pages as
-  ``notedeck build``: theme, nav, tags, search). A small extra plugin keeps what that build made — the files, the
-  navigation, the Jinja environment — and the notedeck plugin keeps the vault model and the site index in memory.
-* **Then per-page re-renders**: on a change, the files the watcher named are ``stat``-ed again (when they are only
-  modifications of known files; otherwise the vault is walked again, ~0.1–0.2 s at 2,000 notes) and compared
-  with the last snapshot; only the notes whose files changed are re-read and re-parsed
-  (:meth:`notedeck.vault.Vault.refresh`); :mod:`notedeck.site.deps` re-scans those notes and the notes linking
-  to them and gives the pages that change (the note, its embedders, notes whose links or backlinks change);
-  each of those pages goes through MkDocs' own page steps (``_populate_page``, ``_build_page``: every plugin's
-  page events, the theme's template) into the served folder. Material's search index (one JSON file for the
-  whole site) is rewritten with their new entries right after, in the background, while the browser reloads. A
-  one-note body edit costs a few pages, not a build: ~0.25 s from save to page at 2,000 notes.
-* **A full build again** (with the model already up to date, so no note is parsed twice) when the change is
-  beyond a page: a note added, deleted or renamed, an attachment added or removed, a title, tag or
-  ``publish``/``draft`` change (the navigation, tags index, home page and other pages' links show those),
-  ``mkdocs.yml`` edited, or an earlier rebuild that failed.
-* **Serving and reloading is MkDocs' ``LiveReloadServer``** (the server ``mkdocs serve`` uses: it injects the
-  reload script and holds requests while a rebuild runs, so a browser never sees a half-written site), with a
-  native file watcher (inotify on Linux) instead of its 0.5 s polling, and our rebuild as its builder. Saves
-  that arrive while a rebuild runs are coalesced into the next one, which re-reads every file changed by then.
-* **Nothing stops the server**: a half-written note is parsed as it is (its diagnostics printed; a note that
-  cannot be read at all — not UTF-8 yet — keeps its last good version), and any exception of ours or of a plugin
-  while rebuilding is reported as ``internal-error``; the last good pages stay served, and the next rebuild is
-  a full one. Nothing is written into the vault: the site (and a generated ``mkdocs.yml``) live in a temporary
-  folder, removed when the server stops.
-
-Writing pages ourselves was preferred to ``mkdocs serve --dirty``: MkDocs' dirty mode still re-reads every
-page's source, reloads the vault and re-renders the navigation, and it has no idea that a page depends on
-another note (embeds, backlinks, link targets).
-"""
+"""The served site: one full MkDocs build, then per-page re-renders of what an edit changes (the design:
+:mod:`notedeck.serve`)."""
 
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import shutil
 import sys
-import tempfile
 import threading
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import watchdog.events
-from mkdocs.livereload import LiveReloadServer, _serve_url
 from mkdocs.plugins import BasePlugin, event_priority
 
 from ..config import Config
+from ..site.default_config import write_default_config
 from ..vault import Diagnostic, Diagnostics, Vault
-from ..vault.files import SKIP_DIRS, VaultFiles, discover
-from .default_config import write_default_config
+from ..vault.files import VaultFiles, discover
 from .deps import LinkGraph, affected, shape
 
 Stat = tuple[int, int]  # (mtime_ns, size)
@@ -132,8 +95,8 @@ class ServedSite:
         """MkDocs' own full build of the (already loaded) vault into ``site_dir``; keeps what the pages need."""
         from mkdocs.commands.build import build
 
-        from .emit import load_mkdocs_config
-        from .plugin import NotedeckPlugin
+        from ..site.emit import load_mkdocs_config
+        from ..site.plugin import NotedeckPlugin
 
         assert self.vault is not None
         self._builds += 1
@@ -285,8 +248,8 @@ class ServedSite:
         from mkdocs.commands.build import _build_page, _populate_page
         from mkdocs.structure.files import InclusionLevel
 
-        from .plugin import NotePage
-        from .publish import refresh_cards
+        from ..site.plugin import NotePage
+        from ..site.publish import refresh_cards
 
         mk, plugin, files = self._mk, self._plugin, self._files
         assert mk is not None and plugin is not None and files is not None and self.graph is not None
@@ -407,137 +370,3 @@ def _search_plugin(mk):
         if p is not None and hasattr(p, "search_index"):
             return p
     return None
-
-
-class _LiveReload(LiveReloadServer):
-    """MkDocs' live-reload server, bound at once (port 0 gives a free port) and woken only by changes to files."""
-
-    events: set[tuple[str, str, str]]  # seen since the last rebuild began (kind, path, destination)
-
-    def take_events(self) -> set[tuple[str, str, str]]:
-        with self._rebuild_cond:
-            events, self.events = self.events, set()
-            return events
-
-    def watch_tree(self, path: str) -> None:
-        if not hasattr(self, "events"):
-            self.events = set()
-        path = str(Path(path).resolve())
-
-        def changed(event) -> None:
-            if event.event_type in ("opened", "closed_no_write"):  # our own reads of the vault
-                return
-            if all(_hidden(p, path) for p in (event.src_path, getattr(event, "dest_path", "") or event.src_path)):
-                return  # e.g. Obsidian saving .obsidian/workspace.json: no page changes, no browser reload
-            with self._rebuild_cond:
-                self.events.add((event.event_type, os.fsdecode(event.src_path),
-                                 os.fsdecode(getattr(event, "dest_path", "") or "")))
-                self._want_rebuild = True
-                self._rebuild_cond.notify_all()
-
-        handler = watchdog.events.FileSystemEventHandler()
-        handler.on_any_event = changed  # type: ignore[method-assign]
-        self._watched_paths[path] = 1  # (MkDocs injects the reload script only when something is watched)
-        self._watch_refs[path] = self.observer.schedule(handler, path, recursive=Path(path).is_dir())
-
-
-def _hidden(path: str | bytes, root: str) -> bool:
-    """A path the vault model never reads (``.obsidian/``, ``.git/``, dot-files …), except Obsidian's app.json."""
-    rel = os.path.relpath(os.fsdecode(path), root).replace(os.sep, "/")
-    if rel == ".obsidian/app.json" or rel.startswith(".."):
-        return False
-    return any(part.startswith(".") or part in SKIP_DIRS for part in rel.split("/") if part != ".")
-
-
-class Server:
-    """``notedeck serve``: a :class:`ServedSite` behind MkDocs' live-reload server."""
-
-    def __init__(self, config: Config, dev_addr: str = "127.0.0.1:8000",
-                 echo: Callable[[str], None] | None = None) -> None:
-        host, _, port = dev_addr.rpartition(":")
-        self.host, self.port = host or "127.0.0.1", int(port or 8000)
-        self.config = config
-        self.echo = echo or (lambda line: print(line, file=sys.stderr, flush=True))
-        self.work = Path(tempfile.mkdtemp(prefix="notedeck-serve-"))
-        self.site: ServedSite | None = None
-        self.server: _LiveReload | None = None
-        self._loop: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        assert self.server is not None
-        return self.server.url
-
-    def start(self) -> str:
-        """Bind, build the site, start watching and serving; returns the site's URL."""
-        _quiet_mkdocs()
-        mount = urlsplit(str(self.config.mkdocs.get("site_url") or "/")).path
-        self.server = server = _LiveReload(builder=self._build, host=self.host, port=self.port,
-                                           root=str(self.work), mount_path=mount)
-        try:  # a native watcher (inotify, FSEvents …): an edit is seen at once, not at the next 0.5 s poll
-            from watchdog.observers import Observer
-
-            server.observer = Observer()
-        except Exception:  # pragma: no cover - MkDocs' polling observer stays
-            pass
-        server.server_bind()  # now, so that port 0 gives a free port the site's URLs can use
-        server.server_activate()
-        server.url = _serve_url(self.host, server.server_address[1], mount)
-        self.site = ServedSite(self.config, self.work, server.url, self.echo, publish=self._publish)
-        self.site.start()
-        try:
-            self._watch(server)
-        except OSError:  # e.g. Linux's inotify watch limit on a huge vault: poll, as MkDocs does
-            from watchdog.observers.polling import PollingObserver
-
-            server.observer = PollingObserver(timeout=0.5)
-            server._watched_paths.clear()
-            self._watch(server)
-        server.observer.start()
-        server.serve_thread.start()
-        self._loop = threading.Thread(target=server._build_loop, name="notedeck-serve-rebuild", daemon=True)
-        self._loop.start()
-        self.echo(f"notedeck serve: serving on {server.url}")
-        return server.url
-
-    def _watch(self, server: _LiveReload) -> None:
-        assert self.site is not None
-        server.watch_tree(str(self.site.root))
-        if self.config.mkdocs_yml:
-            server.watch_tree(str(self.config.mkdocs_yml))
-
-    def _publish(self, site_dir: Path) -> None:
-        assert self.server is not None
-        self.server.root = str(site_dir)
-
-    def _build(self) -> None:
-        assert self.site is not None and self.server is not None
-        if self.site.rebuild(self.server.take_events()) is None:  # nothing the site shows changed: browsers need not reload
-            self.server._wanted_epoch = self.server._visible_epoch
-
-    def stop(self) -> None:
-        server = self.server
-        if server is not None:
-            server.shutdown()  # (stops the watcher and the rebuild loop, and the HTTP thread when it runs)
-        if self._loop is not None:
-            self._loop.join(timeout=60)
-        gc.unfreeze()  # (the served model may now be collected)
-        shutil.rmtree(self.work, ignore_errors=True)
-
-    def __enter__(self) -> Server:
-        self.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-
-def _quiet_mkdocs() -> None:
-    """MkDocs' own messages: warnings and errors only (ours are printed as diagnostics)."""
-    log = logging.getLogger("mkdocs")
-    if not log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("mkdocs: %(levelname)s: %(message)s"))
-        log.addHandler(handler)
-    log.setLevel(logging.WARNING)
-    log.propagate = False
