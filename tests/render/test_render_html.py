@@ -217,6 +217,17 @@ def test_highlight_comment_tags_and_code_untouched(tmp_path):
     assert "<code>[[不是]] ==不是== %%c%%</code>" in out
 
 
+@pytest.mark.parametrize("text, shown, hidden", [
+    ("> 引用 [[b]]\n%%\n[[b]] %%注%%\n- ![[b]]\n", "<blockquote>", ["![[b]]", "<ul>"]),
+    ("- 项 %%藏\n  - 子 [[b]]\n- 下一项\n\n后文\n", "<li>项 </li>", ["子", "下一项", "后文"]),
+])
+def test_an_unclosed_comment_in_a_quote_or_list_hides_the_rest_of_the_note(tmp_path, text, shown, hidden):
+    """As in Obsidian: the rest of the note is hidden, also what follows the quote or list the ``%%`` is in."""
+    out = render(tmp_path, {"a.md": text, "b.md": "# B\n"})
+    assert shown in out and not [h for h in hidden if h in out]
+    assert out.count("<blockquote>") == out.count("</blockquote>") and out.count("<ul>") == out.count("</ul>")
+
+
 def test_fences_are_highlighted_in_materials_structure(tmp_path):
     out = render(tmp_path, {"a.md": '```python title="a.py" hl_lines="2" test="skip"\nx = 1\ny = 2\n```\n\n'
                                     "```mermaid\ngraph TD\n```\n\n    indented\n"})

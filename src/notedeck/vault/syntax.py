@@ -189,8 +189,17 @@ def _hide_rest(state: StateCore) -> None:
         opener = Token("obsidian_comment_open", "", 1, map=[tok.map[0], lines], markup="%%")
         opener.meta.update(start=at, end=len(text), closed=False)
         end = next((k for k in range(i + 1, len(tokens)) if tokens[k].type == "footnote_block_open"), len(tokens))
-        state.tokens = tokens[:i + 2] + [opener] + tokens[i + 2:end] + [
-            Token("obsidian_comment_close", "", -1, markup="%%")] + tokens[end:]
+        # the closing tokens of the quotes and lists the paragraph is in go after the comment, so that it nests
+        # inside them and still hides everything after it
+        hidden, closers, depth = [], [], 0
+        for t in tokens[i + 2:end]:
+            if t.nesting < 0 and depth == 0:
+                closers.append(t)
+                continue
+            depth += t.nesting
+            hidden.append(t)
+        state.tokens = tokens[:i + 2] + [opener] + hidden + [
+            Token("obsidian_comment_close", "", -1, markup="%%")] + closers + tokens[end:]
         return
 
 
