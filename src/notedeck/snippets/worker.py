@@ -8,7 +8,7 @@ is one message on a socket: the parent sends a note's plan (the blocks to run, w
 worker runs them ahead, sending each block's result (the plain data of :func:`run.execute`) as it finishes,
 while pytest is still reporting the earlier ones; it stops at a failing block.
 
-- **Timeout**: the worker raises :class:`~notedeck.snippets.run.BlockTimeout` inside the block after
+- **Timeout**: the worker raises :class:`~notedeck.snippets.sandbox.BlockTimeout` inside the block after
   ``timeout`` seconds (a Python-level loop fails with its traceback); a block that does not return to
   the interpreter (``sum(range(10**11))``) is killed by the parent ``grace`` seconds later:
   ``killed after 2 s``.
@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from .blocks import Block
-from .run import NoteRun, close_figures, execute
+from .run import NoteRun, execute
+from .sandbox import close_figures
 
 DEFAULT_MEMORY_MB = 512
 GRACE = 1.0  # seconds between the in-block timeout and killing the worker
