@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterator
 
-import yaml
 from markdown_it.token import Token
 
-from .yaml_errors import explain as explain_yaml
 from .annotations import (is_callout_title, set_block_ref, set_callout, set_callout_title, set_directive,
                           set_html_links, set_link, set_web_embed)
 from .diagnostics import Diagnostic
+from .frontmatter import read_front_matter
 from .note import BlockRef, Callout, CodeBlock, Heading, Link, Note, Span, Tag
 from .html_paths import html_links, local_link
 from .slugs import slugify, unique
@@ -30,9 +27,6 @@ _TABS_RE = re.compile(r'^={3}[+!]?[ \t]+"')
 _ATTR_LIST_RE = re.compile(r"\{:?[ \t]*[.#][\w-][^{}]*\}[ \t]*$|\{:[^{}]*\}[ \t]*$")
 
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _alt_and_size(alt: str) -> tuple[str | None, int | None, int | None]:
     """Obsidian's size in a Markdown image's alt text: ``![alt|300](…)``, ``![300x200](…)``."""
     text, _, size = alt.rpartition("|")
@@ -40,39 +34,6 @@ def _alt_and_size(alt: str) -> tuple[str | None, int | None, int | None]:
     if not m:
         return alt or None, None, None
     return text or None, int(m.group(1)), int(m.group(2)) if m.group(2) else None
-
-
-def _privacy_flags(yaml_text: str) -> dict[str, bool]:
-    """``publish``/``draft`` from the lines of front matter that does not parse as a whole."""
-    flags: dict[str, bool] = {}
-    for line in yaml_text.splitlines():
-        key, sep, value = line.partition(":")
-        if sep and key.strip() in ("publish", "draft"):
-            try:
-                parsed = yaml.safe_load(value)
-            except yaml.YAMLError:
-                continue
-            if isinstance(parsed, bool):
-                flags[key.strip()] = parsed
-    return flags
-
-
-def _list_fields(data: dict) -> Iterator[tuple[str, object]]:
-    """``(tags|aliases, value)`` for the front-matter keys Obsidian reads as such: ``tags``/``tag``,
-    ``aliases``/``alias``, any case."""
-    for key, value in data.items():
-        name = str(key).lower()
-        if value is not None and name in ("tags", "tag", "aliases", "alias"):
-            yield ("tags" if name.startswith("tag") else "aliases"), value
-
-
-def _load_yaml(text: str) -> Any:
-    """``yaml.safe_load`` via libyaml when available (~7x faster); on an error the pure-Python loader
-    parses again, so diagnostics keep its wording and position."""
-    try:
-        return yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506 - a SafeLoader
-    except yaml.YAMLError:
-        return yaml.safe_load(text)
 
 
 def line_starts_of(text: str) -> list[int]:
@@ -159,42 +120,7 @@ class _Builder:
     def front_matter(self, token: Token) -> None:
         note = self.note
         note.frontmatter_end = note.line_starts[token.map[1]] if token.map[1] < len(note.line_starts) else len(note.text)
-        try:
-            data = _load_yaml(token.content) if token.content.strip() else {}
-        except yaml.YAMLError as e:
-            # Obsidian shows such a note (a template's ``{{date}}`` …) without its properties: so do we,
-            # but a ``publish``/``draft`` line that still reads as a flag keeps a private note private.
-            line, col, message = explain_yaml(e)
-            self.diag(line, col, "warning", "bad-frontmatter", message)
-            note.frontmatter = _privacy_flags(token.content)
-            return
-        if not isinstance(data, dict):
-            self.diag(2, 1, "warning", "bad-frontmatter", f"front matter must be a mapping, not {type(data).__name__}")
-            return
-        note.frontmatter = data
-        for key in ("publish", "draft"):
-            if key in data and not isinstance(data[key], bool):
-                self.diag(2, 1, "warning", "bad-frontmatter", f"'{key}' should be true or false, got {data[key]!r}")
-        for key, value in _list_fields(data):
-            # As Obsidian: a string is a comma-separated list (tags: whitespace-separated too).
-            if isinstance(value, str):
-                items = re.split(r"[,\s]+" if key == "tags" else r",", value)
-            else:
-                items = value if isinstance(value, list) else [value]  # ``tags: 2024``, a date …
-            items = [i for i in items if i is not None]  # an empty ``- `` item: ignored, as Obsidian does
-            if not all(isinstance(i, (str, int, float, date)) for i in items):
-                self.diag(2, 1, "warning", "bad-frontmatter", f"'{key}' should be a list of strings")
-                continue
-            clean = [str(i).strip() for i in items if str(i).strip()]
-            if key == "tags":
-                note.tags.extend(Tag(t.lstrip("#")) for t in clean)
-            else:
-                note.aliases.extend(clean)
-        title = data.get("title")
-        if isinstance(title, list):  # ``title: [My Title]``: a YAML list, as Obsidian's properties allow
-            title = ", ".join(str(x) for x in title if x is not None)
-        if title not in (None, ""):
-            note.title = str(title)
+        read_front_matter(note, token.content, self.diag)
 
     # -- walk
     def build(self) -> Note:
