@@ -94,7 +94,8 @@ class NotePage(Page):
 
 def light_search(plugin) -> None:
     """Material's search plugin reads each page's HTML; for a note it reads the page's search HTML instead: the
-    same text with Pygments' markup and the parts it leaves out anyway (formulas, backlinks) taken away."""
+    same text with Pygments' markup and the parts it leaves out anyway (formulas, backlinks) taken away, and a
+    card widget as its question and answer (without the widget's "答案 / Answer" label)."""
     index = getattr(plugin, "search_index", None)
     add = getattr(index, "add_entry_from_context", None)
     if add is None or getattr(add, "_notedeck", False):
