@@ -34,7 +34,8 @@ class Card:
     front_text: str = ""
     _back_text: str | None = None  # computed on demand (previews), unless given
     note_key: str = ""
-    _guid: tuple[str, str] | None = field(default=None, repr=False, compare=False)
+    _guid: str = field(default="", repr=False, compare=False)  # memo of guid_for(note_key, _guid_key)
+    _guid_key: str | None = field(default=None, repr=False, compare=False)
     schedule: tuple[tuple[str, int, int], ...] = ()  # OSR's ``<!--SR:!due,interval,ease-->``, one per Anki card
     inherited: str = ""  # a GUID kept from the last build (a reworded card, a renamed note): see :mod:`.identity`
 
@@ -50,18 +51,18 @@ class Card:
         GUID this card inherited from a card of the last build."""
         if self.inherited:
             return self.inherited
-        cached = self._guid
-        if cached is None or cached[0] != self.key:
-            cached = self._guid = (self.key, guid_for(self.note_key, self.key))
-        return cached[1]
+        key = self.key
+        if self._guid_key != key:
+            self._guid, self._guid_key = guid_for(self.note_key, key), key
+        return self._guid
 
     @property
     def own_guid(self) -> str:
         """The GUID from the card's own note key and card key (what :attr:`guid` is unless inherited)."""
-        cached = self._guid
-        if cached is None or cached[0] != self.key:
-            cached = self._guid = (self.key, guid_for(self.note_key, self.key))
-        return cached[1]
+        key = self.key
+        if self._guid_key != key:
+            self._guid, self._guid_key = guid_for(self.note_key, key), key
+        return self._guid
 
     @property
     def source(self) -> str:
