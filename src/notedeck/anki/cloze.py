@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markdown_it.token import Token
 
@@ -28,13 +29,19 @@ def _footnotes(tokens: list[Token]) -> dict[int, str]:
     return out
 
 
+@lru_cache(maxsize=16)
+def _number_re(sep: str) -> re.Pattern[str]:
+    """OSR's ``123<sep>`` number at the start of a deletion."""
+    return re.compile(r"\s*(\d+)" + re.escape(sep))
+
+
 def _number_and_hint(first: str, last: str, sep: str, single: bool) -> tuple[int | None, str, str, str]:
     """Split OSR's ``[123<sep>]answer[<sep>hint]`` parts off a deletion's first and last text (the same string
     when ``single``): (number or None, first without the number, last without the hint, hint)."""
     if not sep:
         return None, first, last, ""
     n: int | None = None
-    m = re.match(r"\s*(\d+)" + re.escape(sep), first)
+    m = _number_re(sep).match(first)
     if m:
         n = int(m.group(1))
         first = first[m.end():]
