@@ -13,6 +13,7 @@ from . import __version__
 from .config import Config
 from .emitters import EMITTERS, load_emitter
 from .vault import Diagnostics, Vault
+from .vault.vault import collector_paused
 
 
 def _report(diags: Diagnostics, strict: bool, quiet_ok: bool = False, quiet: bool = False) -> int:
@@ -97,8 +98,12 @@ def build(vault: str | None, out: str | None, site_name: str | None, deck: str |
             emit = load_emitter(spec)
             if emit is None:
                 continue
-            with report.timed() as took, report.progress(name, bars):
+            # The collector stays off in the steps that leave next to no cyclic garbage (not in MkDocs' templates),
+            # and what a step keeps for the next (the Anki step's cards, for the site's widgets) is frozen with the
+            # model: no pass walks them once more.
+            with report.timed() as took, report.progress(name, bars), collector_paused(name != "site"):
                 ok, made = _emit_step(name, emit, v, config, out_dir, diags)
+            gc.freeze()
             summary.add(name, took(), made, failed=not ok)
     if not quiet:
         click.echo(report.table(summary.steps, whole()), err=True)

@@ -47,8 +47,9 @@ def gc_paused() -> Iterator[None]:
 def write_deck(vault: Vault, base: str, ctx: RenderContext, folder: Path,
                options: dict[str, Any] | None = None) -> tuple[WriteStats | None, list[Diagnostic]]:
     """The vault's cards → ``folder/<base>.apkg`` (None, and no stale package, when there are none),
-    with the card diagnostics. The cyclic GC is paused meanwhile; the cards are dropped before it
-    resumes, so its first pass does not walk them all (≈10 % of the emitter's time)."""
+    with the card diagnostics. The cyclic GC is paused meanwhile (when it resumes, its first pass walks the
+    cards that :func:`.extract.last_extraction` keeps for the site; ``notedeck build`` keeps it paused and freezes
+    them instead)."""
     with gc_paused():
         return _write_deck(vault, base, ctx, folder, options or {})
 

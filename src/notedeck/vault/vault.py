@@ -49,10 +49,13 @@ class Resolved:
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused(pause: bool = True) -> Iterator[None]:
     """Python's cycle collector off while a model is built: parsing leaves almost no cyclic garbage, while every
     collection re-walks all the tokens made so far (a third of a large vault's load time)."""
     was = gc.isenabled()
+    if not pause:
+        yield
+        return
     gc.disable()
     try:
         yield
