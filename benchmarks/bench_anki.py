@@ -29,11 +29,11 @@ import genanki
 
 from notedeck.anki.cards import extract
 from notedeck.anki.deck import deck_id, fields_of
-from notedeck.anki.emit import gc_paused, write_deck
+from notedeck.anki.emit import write_deck
 from notedeck.anki.models import MODELS
 from notedeck.anki.render import RenderContext
 from notedeck.synthetic import make_vault
-from notedeck.vault import Vault
+from notedeck.vault import Vault, collector_paused
 
 
 def ours(vault: Vault, out: Path) -> int:
@@ -100,7 +100,7 @@ def main() -> None:
                 c = time.process_time()
                 raw_genanki(prepared, out_plain, own_guids=False)
                 plain_cpu = min(plain_cpu, time.process_time() - c)
-                with gc_paused():  # as in the emitter
+                with collector_paused():  # as in the emitter
                     c = time.process_time()
                     extract(vault, "Bench")
                     extract_cpu = min(extract_cpu, time.process_time() - c)

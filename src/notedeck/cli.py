@@ -12,8 +12,7 @@ import click
 from . import __version__
 from .config import Config
 from .emitters import EMITTERS, load_emitter
-from .vault import Diagnostics, Vault
-from .vault.vault import collector_paused
+from .vault import Diagnostics, Vault, collector_paused
 
 
 def _report(diags: Diagnostics, strict: bool, quiet_ok: bool = False, quiet: bool = False) -> int:

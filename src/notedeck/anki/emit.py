@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterator
 
 from ..config import Config
-from ..vault import Diagnostic, Diagnostics, Vault
+from ..vault import Diagnostic, Diagnostics, Vault, collector_paused
 from .cards import extract
 from .deck import WriteStats, package_name, write_package
 from .render import RenderContext
@@ -31,26 +28,13 @@ def render_context(vault: Vault, config: Config) -> RenderContext:
     return ctx
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC: card building makes many short-lived objects while the whole vault's token
-    graph is alive, and every collection would walk that graph again (≈2× slower on large vaults)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def write_deck(vault: Vault, base: str, ctx: RenderContext, folder: Path,
                options: dict[str, Any] | None = None) -> tuple[WriteStats | None, list[Diagnostic]]:
     """The vault's cards → ``folder/<base>.apkg`` (None, and no stale package, when there are none),
     with the card diagnostics. The cyclic GC is paused meanwhile (when it resumes, its first pass walks the
     cards that :func:`.extract.last_extraction` keeps for the site; ``notedeck build`` keeps it paused and freezes
     them instead)."""
-    with gc_paused():
+    with collector_paused():
         return _write_deck(vault, base, ctx, folder, options or {})
 
 

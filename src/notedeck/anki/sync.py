@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from ..vault import Vault
+from ..vault import Vault, collector_paused
 from .card import Card
 from .deck import write_package
-from .emit import gc_paused
 from .identity import Decision
 from .models import BASIC_ID, CLOZE_ID, REVERSED_ID
 from .render import RenderContext
@@ -142,7 +141,7 @@ def sync(vault: Vault, cards: list[Card], base: str, ctx: RenderContext, collect
         with tempfile.TemporaryDirectory(prefix="notedeck-sync-") as tmp:
             state = State.load(folder)
             state.path = Path(tmp) / STATE_NAME
-            with gc_paused():
+            with collector_paused():
                 stats = write_package(cards, ctx, base, Path(tmp), state)
             mods = {g: e[1] for g, e in state.seen.items()}
             plan = plan_sync(col, cards, mods, vault_marker(vault))

@@ -50,8 +50,9 @@ class Resolved:
 
 @contextmanager
 def collector_paused(pause: bool = True) -> Iterator[None]:
-    """Python's cycle collector off while a model is built: parsing leaves almost no cyclic garbage, while every
-    collection re-walks all the tokens made so far (a third of a large vault's load time)."""
+    """Python's cycle collector off (with ``pause``) while a large structure is built — the vault's model, its
+    cards: building leaves almost no cyclic garbage, while every collection re-walks all that was made so far (a
+    third of a large vault's load time; about half of card building)."""
     was = gc.isenabled()
     if not pause:
         yield
